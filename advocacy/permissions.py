@@ -1,0 +1,42 @@
+"""The one permission map: role -> allowed actions. Views, the API and templates all ask here.
+
+Each app adds its actions to ACTIONS below; a test walks the whole map.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    EMPLOYEE = "employee", "Employee"
+    HR = "hr", "HR"
+    MODERATOR = "moderator", "Moderator"
+    ADMIN = "admin", "Admin"
+
+
+EVERYONE = frozenset(Role)
+ADMIN = frozenset({Role.ADMIN})
+
+# action -> roles allowed to perform it
+ACTIONS: dict[str, frozenset[Role]] = {
+    # organization and people
+    "org.view": EVERYONE,
+    "org.settings": ADMIN,
+    "members.view": frozenset({Role.ADMIN, Role.HR}),
+    "members.manage": ADMIN,
+    "invitations.manage": ADMIN,
+    "teams.view": EVERYONE,
+    "teams.manage": ADMIN,
+    "audit.view": ADMIN,
+    "audit.export": ADMIN,
+}
+
+
+def allowed_actions(roles) -> frozenset[str]:
+    roles = set(roles or ())
+    return frozenset(action for action, allowed in ACTIONS.items() if roles & allowed)
+
+
+def role_may(roles, action: str) -> bool:
+    if action not in ACTIONS:
+        raise KeyError(f"Unknown action {action!r}: add it to advocacy.permissions.ACTIONS")
+    return bool(set(roles or ()) & ACTIONS[action])

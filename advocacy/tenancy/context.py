@@ -1,0 +1,99 @@
+"""Which organization is active: for the ORM managers (a context variable) and for PostgreSQL
+row-level security (transaction-local settings `app.organization_id`, `app.user_id`,
+`app.bypass_rls`).
+
+`organization_scope(org)` is the one way in. It opens a transaction (row-level security settings
+are set with `SET LOCAL` semantics, so they need one), sets both layers, and restores what was
+active before. Code that must cross organizations says so by name with `dangerously_unscoped()`.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+
+if TYPE_CHECKING:
+    from .models import Organization
+
+_current_org: ContextVar[Organization | None] = ContextVar("current_organization", default=None)
+_unscoped: ContextVar[bool] = ContextVar("tenancy_unscoped", default=False)
+
+SETTING_ORG = "app.organization_id"
+SETTING_USER = "app.user_id"
+SETTING_BYPASS = "app.bypass_rls"
+
+
+class NoActiveOrganization(RuntimeError):
+    """A tenant-owned model was queried with no organization active."""
+
+
+def current_organization() -> Organization | None:
+    return _current_org.get()
+
+
+def is_unscoped() -> bool:
+    return _unscoped.get()
+
+
+def _swap_db_settings(values: dict[str, str]) -> dict[str, str]:
+    """Set transaction-local settings and return their previous values (one round trip)."""
+    names = list(values)
+    select = ", ".join(["current_setting(%s, true)"] * len(names) + ["set_config(%s, %s, true)"] * len(names))
+    params: list[str] = list(names)
+    for name in names:
+        params += [name, values[name]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select}", params)  # noqa: S608 - only placeholders are interpolated
+        row = cursor.fetchone()
+    return {name: (row[i] or "") for i, name in enumerate(names)}
+
+
+@contextmanager
+def _db_settings(values: dict[str, str]):
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        previous = _swap_db_settings(values)
+        yield
+        # Leaving the outermost transaction discards SET LOCAL values by itself; inside an outer
+        # transaction (a request inside a test, a nested scope) put the previous values back.
+        if not outermost and not connection.needs_rollback:
+            _swap_db_settings(previous)
+
+
+@contextmanager
+def organization_scope(organization: Organization, *, user=None):
+    """Activate `organization` for the ORM and for row-level security, inside a transaction."""
+    if organization is None or organization.pk is None:
+        raise ValueError("organization_scope needs a saved organization")
+    token = _current_org.set(organization)
+    unscoped_token = _unscoped.set(False)
+    try:
+        values = {SETTING_ORG: str(organization.pk), SETTING_BYPASS: ""}
+        values[SETTING_USER] = str(user.pk) if user is not None and getattr(user, "pk", None) else ""
+        with _db_settings(values):
+            yield organization
+    finally:
+        _unscoped.reset(unscoped_token)
+        _current_org.reset(token)
+
+
+@contextmanager
+def user_scope(user):
+    """Let the database show `user`'s own memberships in every organization (the switcher)."""
+    with _db_settings({SETTING_USER: str(user.pk)}):
+        yield
+
+
+@contextmanager
+def dangerously_unscoped():
+    """Cross every organization, in the ORM and in PostgreSQL. Rare and deliberate: seeding demo
+    data, the platform operator's Django admin, beat fan-out, resolving a public token."""
+    token = _unscoped.set(True)
+    try:
+        with _db_settings({SETTING_BYPASS: "on"}):
+            yield
+    finally:
+        _unscoped.reset(token)

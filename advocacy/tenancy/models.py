@@ -1,0 +1,227 @@
+"""Organizations (tenants), teams, memberships with roles, invitations; the tenant model base."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+from advocacy.permissions import Role, allowed_actions
+
+from .context import NoActiveOrganization, current_organization, is_unscoped
+
+
+class Organization(models.Model):
+    """The tenant. Not itself tenant-owned: it is what the other rows belong to."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    require_mfa_for_staff = models.BooleanField(
+        default=False, help_text="Admins, HR and moderators must use two-factor authentication."
+    )
+    settings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TenantQuerySet(models.QuerySet):
+    pass
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    """Fail-closed: raises when no organization is active, else filters to the active one."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if is_unscoped():
+            return qs
+        org = current_organization()
+        if org is None:
+            raise NoActiveOrganization(
+                f"{self.model.__name__} queried with no organization active; use organization_scope()"
+            )
+        return qs.filter(organization_id=org.pk)
+
+    def unscoped(self):
+        """Every organization's rows as far as the ORM goes (row-level security still applies)."""
+        return super().get_queryset()
+
+
+class TenantModel(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.organization_id is None:
+            org = current_organization()
+            if org is None:
+                raise NoActiveOrganization(f"{type(self).__name__} saved with no organization")
+            self.organization = org
+        super().save(*args, **kwargs)
+
+
+class Team(TenantModel):
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=240, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="team_unique_name_per_org"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_role(self, role):
+        return self.filter(roles__contains=[role])
+
+
+class MembershipManager(TenantManager.from_queryset(MembershipQuerySet)):
+    def for_user(self, user):
+        """A user's own memberships in every organization (row-level security admits a user's own
+        rows when `user_scope(user)` is active)."""
+        return self.unscoped().filter(user=user)
+
+
+class Membership(TenantModel):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    roles = ArrayField(models.CharField(max_length=16, choices=Role.choices), default=list)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    title = models.CharField(max_length=120, blank=True)
+    is_active = models.BooleanField(default=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipManager()
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_user_per_org"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "team"], name="membership_org_team"),
+            models.Index(fields=["organization", "is_active"], name="membership_org_active"),
+            models.Index(fields=["user"], name="membership_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization_id}"
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return allowed_actions(self.roles) if self.is_active else frozenset()
+
+    def may(self, action: str) -> bool:
+        return action in self.actions
+
+    def get_roles_display(self) -> str:
+        labels = dict(Role.choices)
+        return ", ".join(labels.get(r, r) for r in self.roles)
+
+
+def invitation_expiry():
+    return timezone.now() + timedelta(days=14)
+
+
+class Invitation(TenantModel):
+    get_roles_display = Membership.get_roles_display
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
+    roles = ArrayField(models.CharField(max_length=16, choices=Role.choices), default=list)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+    @staticmethod
+    def hash_token(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def generate_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class RosterImport(TenantModel):
+    """A CSV roster uploaded for bulk invitation; processed by a Celery task with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    filename = models.CharField(max_length=200)
+    content = models.TextField(help_text="The CSV text as uploaded, kept so a retried task loses nothing.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Roster import {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == self.Status.DONE else 0
+        return int(100 * self.processed_rows / self.total_rows)

@@ -1,0 +1,122 @@
+"""Reads of organizations, memberships, teams and invitations. `organization` always comes first."""
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from advocacy.permissions import Role
+
+from .context import user_scope
+from .models import Invitation, Membership, Organization, RosterImport, Team
+
+STAFF_ROLES = {Role.ADMIN, Role.HR, Role.MODERATOR}
+
+
+def membership_for_request(*, organization: Organization, user) -> Membership | None:
+    """The caller's active membership in the active organization, or None (-> 404)."""
+    return (
+        Membership.objects.select_related("team").filter(organization=organization, user=user, is_active=True).first()
+    )
+
+
+def staff_needs_mfa(*, membership: Membership, user) -> bool:
+    organization = membership.organization
+    if not organization.require_mfa_for_staff or not (STAFF_ROLES & set(membership.roles)):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def memberships_for_user(*, user) -> list[Membership]:
+    """The organizations a user belongs to, for the switcher: one deliberate cross-organization read
+    that row-level security admits because the rows are the user's own."""
+    if not user.is_authenticated:
+        return []
+    with user_scope(user):
+        return list(
+            Membership.objects.for_user(user)
+            .filter(is_active=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
+
+
+def get_membership_for_org(organization: Organization, membership_id) -> Membership:
+    try:
+        return Membership.objects.select_related("user", "team").get(organization=organization, pk=int(membership_id))
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such member")
+
+
+def get_team_for_org(organization: Organization, team_id) -> Team:
+    try:
+        return Team.objects.get(organization=organization, pk=int(team_id))
+    except (Team.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such team")
+
+
+def get_invitation_for_org(organization: Organization, invitation_id) -> Invitation:
+    try:
+        return Invitation.objects.select_related("team").get(organization=organization, pk=int(invitation_id))
+    except (Invitation.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such invitation")
+
+
+def get_roster_import_for_org(organization: Organization, import_id) -> RosterImport:
+    try:
+        return RosterImport.objects.get(organization=organization, pk=int(import_id))
+    except (RosterImport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such import")
+
+
+def member_list(
+    *,
+    organization: Organization,
+    search: str = "",
+    role: str = "",
+    team_id=None,
+    status: str = "active",
+):
+    qs = Membership.objects.filter(organization=organization).select_related("user", "team")
+    if search:
+        qs = qs.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+    if role:
+        qs = qs.filter(roles__contains=[role])
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    return qs.order_by("user__email")
+
+
+def team_list(*, organization: Organization):
+    return (
+        Team.objects.filter(organization=organization)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
+    )
+
+
+def invitation_list(*, organization: Organization, status: str = "pending"):
+    from django.utils import timezone
+
+    qs = Invitation.objects.filter(organization=organization).select_related("team", "invited_by")
+    if status == "pending":
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return qs.order_by("-created_at")
+
+
+def organization_stats(*, organization: Organization) -> dict:
+    """Counts for the organization home page: a fixed number of queries whatever the size."""
+    members = Membership.objects.filter(organization=organization)
+    counts = members.aggregate(
+        active=Count("id", filter=Q(is_active=True)),
+        admins=Count("id", filter=Q(is_active=True, roles__contains=[Role.ADMIN])),
+        hr=Count("id", filter=Q(is_active=True, roles__contains=[Role.HR])),
+        moderators=Count("id", filter=Q(is_active=True, roles__contains=[Role.MODERATOR])),
+    )
+    counts["teams"] = Team.objects.filter(organization=organization).count()
+    counts["pending_invitations"] = invitation_list(organization=organization).count()
+    return counts

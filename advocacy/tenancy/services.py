@@ -1,0 +1,360 @@
+"""Every write to organizations, teams, memberships and invitations: atomic and audited."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from advocacy.audit.services import audit_record
+from advocacy.permissions import Role
+
+from .context import organization_scope
+from .models import Invitation, Membership, Organization, Team
+
+VALID_ROLES = {r.value for r in Role}
+
+
+def _clean_roles(roles) -> list[str]:
+    cleaned = sorted({str(r).strip().lower() for r in roles if str(r).strip()})
+    unknown = [r for r in cleaned if r not in VALID_ROLES]
+    if unknown:
+        raise ValidationError(f"Unknown role(s): {', '.join(unknown)}. Use employee, hr, moderator or admin.")
+    if not cleaned:
+        raise ValidationError("Choose at least one role.")
+    return cleaned
+
+
+def _check_team(organization: Organization, team: Team | None) -> None:
+    if team is not None and team.organization_id != organization.pk:
+        raise ValidationError("That team does not belong to this organization.")
+
+
+# --- organizations --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_create(*, name: str, slug: str = "", owner=None) -> Organization:
+    slug = slugify(slug or name)[:60]
+    if not slug:
+        raise ValidationError("An organization needs a name.")
+    if Organization.objects.filter(slug=slug).exists():
+        raise ValidationError(f"The address /o/{slug}/ is taken.")
+    organization = Organization.objects.create(name=name.strip(), slug=slug)
+    if owner is not None:
+        with organization_scope(organization):
+            Membership.objects.create(organization=organization, user=owner, roles=[Role.ADMIN, Role.EMPLOYEE])
+            audit_record(organization=organization, actor=owner, action="organization.created", target=organization)
+    return organization
+
+
+@transaction.atomic
+def organization_update_settings(*, organization: Organization, actor, require_mfa_for_staff: bool, name: str):
+    changes = {}
+    if organization.require_mfa_for_staff != require_mfa_for_staff:
+        changes["require_mfa_for_staff"] = require_mfa_for_staff
+    if name.strip() and name.strip() != organization.name:
+        changes["name"] = name.strip()
+    if not changes:
+        return organization
+    for field, value in changes.items():
+        setattr(organization, field, value)
+    organization.save(update_fields=list(changes))
+    audit_record(organization=organization, actor=actor, action="organization.settings_changed", data=changes)
+    return organization
+
+
+# --- teams ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_create(*, organization: Organization, actor, name: str, description: str = "") -> Team:
+    name = name.strip()
+    if not name:
+        raise ValidationError("A team needs a name.")
+    if Team.objects.filter(organization=organization, name__iexact=name).exists():
+        raise ValidationError(f"There is already a team called “{name}”.")
+    team = Team.objects.create(organization=organization, name=name, description=description.strip())
+    audit_record(organization=organization, actor=actor, action="team.created", target=team)
+    return team
+
+
+@transaction.atomic
+def team_update(*, organization: Organization, actor, team: Team, name: str, description: str = "") -> Team:
+    _check_team(organization, team)
+    name = name.strip()
+    if not name:
+        raise ValidationError("A team needs a name.")
+    if Team.objects.filter(organization=organization, name__iexact=name).exclude(pk=team.pk).exists():
+        raise ValidationError(f"There is already a team called “{name}”.")
+    team.name, team.description = name, description.strip()
+    team.save(update_fields=["name", "description"])
+    audit_record(organization=organization, actor=actor, action="team.updated", target=team)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, organization: Organization, actor, team: Team) -> None:
+    _check_team(organization, team)
+    audit_record(organization=organization, actor=actor, action="team.deleted", target=team)
+    team.delete()
+
+
+# --- memberships ---------------------------------------------------------------------------------------
+
+
+def _admin_count(organization: Organization) -> int:
+    return Membership.objects.filter(organization=organization, is_active=True, roles__contains=[Role.ADMIN]).count()
+
+
+@transaction.atomic
+def membership_update(
+    *, organization: Organization, actor, membership: Membership, roles, team: Team | None, title: str | None = None
+) -> Membership:
+    if membership.organization_id != organization.pk:
+        raise ValidationError("That member does not belong to this organization.")
+    _check_team(organization, team)
+    new_roles = _clean_roles(roles)
+    old_roles = sorted(membership.roles)
+    if Role.ADMIN in old_roles and Role.ADMIN not in new_roles and membership.is_active:
+        if _admin_count(organization) <= 1:
+            raise ValidationError("An organization must keep at least one active admin.")
+    old_team = membership.team_id
+    membership.roles = new_roles
+    membership.team = team
+    fields = ["roles", "team"]
+    if title is not None:
+        membership.title = title.strip()[:120]
+        fields.append("title")
+    membership.save(update_fields=fields)
+    if old_roles != new_roles:
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="member.roles_changed",
+            target=membership.user,
+            data={"from": old_roles, "to": new_roles},
+        )
+    if old_team != membership.team_id:
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="member.team_changed",
+            target=membership.user,
+            data={"from": old_team, "to": membership.team_id},
+        )
+    return membership
+
+
+def end_user_sessions(user) -> int:
+    """Delete every session of `user` at once."""
+    from advocacy.accounts.models import UserSession
+
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def membership_deactivate(*, organization: Organization, actor, membership: Membership) -> Membership:
+    """Deactivate at once: the membership stops resolving (404 on every page of the organization),
+    the person's sessions are ended and their API tokens for this organization revoked."""
+    from advocacy.accounts.models import ApiToken
+
+    if membership.organization_id != organization.pk:
+        raise ValidationError("That member does not belong to this organization.")
+    if not membership.is_active:
+        raise ValidationError("This member is already deactivated.")
+    if actor is not None and membership.user_id == actor.pk:
+        raise ValidationError("You cannot deactivate yourself.")
+    if Role.ADMIN in membership.roles and _admin_count(organization) <= 1:
+        raise ValidationError("An organization must keep at least one active admin.")
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    revoked = ApiToken.objects.filter(
+        user_id=membership.user_id, organization=organization, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    sessions = end_user_sessions(membership.user)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="member.deactivated",
+        target=membership.user,
+        data={"sessions_ended": sessions, "tokens_revoked": revoked},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, organization: Organization, actor, membership: Membership) -> Membership:
+    if membership.organization_id != organization.pk:
+        raise ValidationError("That member does not belong to this organization.")
+    if membership.is_active:
+        raise ValidationError("This member is already active.")
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(organization=organization, actor=actor, action="member.reactivated", target=membership.user)
+    return membership
+
+
+# --- invitations ---------------------------------------------------------------------------------------
+
+
+def invitation_url(raw_token: str) -> str:
+    return f"{settings.SITE_URL}/invitations/{raw_token}/"
+
+
+def _send_invitation_email(invitation: Invitation, raw_token: str, organization: Organization) -> None:
+    context = {
+        "invitation": invitation,
+        "organization": organization,
+        "url": invitation_url(raw_token),
+        "inviter": invitation.invited_by,
+    }
+    send_mail(
+        subject=f"You're invited to join {organization.name} on Advocacy",
+        message=render_to_string("tenancy/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+        fail_silently=False,
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organization: Organization,
+    actor,
+    email: str,
+    roles,
+    team: Team | None = None,
+    full_name: str = "",
+    send_email: bool = True,
+) -> tuple[Invitation, str]:
+    """Invite `email`. Returns (invitation, raw_token); the token is only ever in the email."""
+    from django.core.validators import validate_email
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(f"“{email}” is not a valid email address.")
+    roles = _clean_roles(roles)
+    _check_team(organization, team)
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError(f"{email} is already a member of {organization.name}.")
+    open_invites = Invitation.objects.filter(
+        organization=organization, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    # An expired open invitation gives way to the new one.
+    open_invites.filter(expires_at__lte=timezone.now()).update(revoked_at=timezone.now())
+    if open_invites.filter(expires_at__gt=timezone.now()).exists():
+        raise ValidationError(f"{email} already has a pending invitation.")
+    raw = Invitation.generate_token()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organization=organization,
+                email=email,
+                full_name=full_name.strip()[:150],
+                roles=roles,
+                team=team,
+                token_hash=Invitation.hash_token(raw),
+                invited_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError:
+        raise ValidationError(f"{email} already has a pending invitation.")
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="invitation.created",
+        target=invitation,
+        data={"email": email, "roles": roles, "team": team.pk if team else None},
+    )
+    if send_email:
+        transaction.on_commit(lambda: _send_invitation_email(invitation, raw, organization))
+    return invitation, raw
+
+
+@transaction.atomic
+def invitation_revoke(*, organization: Organization, actor, invitation: Invitation) -> Invitation:
+    if invitation.organization_id != organization.pk:
+        raise ValidationError("That invitation does not belong to this organization.")
+    if invitation.status != "pending":
+        raise ValidationError(f"This invitation is {invitation.status} and cannot be revoked.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(organization=organization, actor=actor, action="invitation.revoked", target=invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, organization: Organization, actor, invitation: Invitation) -> Invitation:
+    """A fresh token and expiry (the old link stops working), sent again."""
+    from .models import invitation_expiry
+
+    if invitation.organization_id != organization.pk:
+        raise ValidationError("That invitation does not belong to this organization.")
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(f"This invitation is {invitation.status} and cannot be resent.")
+    raw = Invitation.generate_token()
+    invitation.token_hash = Invitation.hash_token(raw)
+    invitation.expires_at = invitation_expiry()
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    audit_record(organization=organization, actor=actor, action="invitation.resent", target=invitation)
+    transaction.on_commit(lambda: _send_invitation_email(invitation, raw, organization))
+    return invitation
+
+
+def invitation_find_by_token(raw_token: str) -> Invitation | None:
+    """The one place an invitation is found from outside any organization: by the hash of the
+    secret token in its link. Answers only that invitation (with its organization)."""
+    from .context import dangerously_unscoped
+
+    with dangerously_unscoped():
+        return (
+            Invitation.objects.unscoped()
+            .select_related("organization", "team")
+            .filter(token_hash=Invitation.hash_token(raw_token or ""))
+            .first()
+        )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    organization = invitation.organization
+    with organization_scope(organization, user=user):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != "pending":
+            raise ValidationError(f"This invitation is {invitation.status}.")
+        if invitation.email.lower() != user.email.lower():
+            raise ValidationError(
+                f"This invitation was sent to {invitation.email}. Sign in with that address to accept it."
+            )
+        membership = Membership.objects.filter(organization=organization, user=user).first()
+        if membership is None:
+            membership = Membership.objects.create(
+                organization=organization, user=user, roles=invitation.roles, team=invitation.team
+            )
+        else:
+            membership.roles = sorted(set(membership.roles) | set(invitation.roles))
+            membership.team = membership.team or invitation.team
+            membership.is_active = True
+            membership.deactivated_at = None
+            membership.save(update_fields=["roles", "team", "is_active", "deactivated_at"])
+        if invitation.full_name and not user.full_name:
+            user.full_name = invitation.full_name
+            user.save(update_fields=["full_name"])
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_record(organization=organization, actor=user, action="invitation.accepted", target=invitation)
+    return membership

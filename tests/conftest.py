@@ -1,0 +1,83 @@
+"""Shared fixtures: two organizations and one member per role in the first."""
+
+import pytest
+
+from advocacy.permissions import Role
+from advocacy.tenancy.context import organization_scope
+
+from .factories import PASSWORD, MembershipFactory, OrganizationFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test gets its own cache namespace on the real Redis (rate limits, throttles)."""
+    import uuid
+
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Acme Test", slug="acme-test")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Other Co", slug="other-co")
+
+
+@pytest.fixture
+def team(org):
+    return TeamFactory(organization=org, name="Marketing")
+
+
+def _member(org, roles, email):
+    return MembershipFactory(organization=org, user=UserFactory(email=email), roles=roles).user
+
+
+@pytest.fixture
+def employee(org):
+    return _member(org, [Role.EMPLOYEE], "employee@acme-test.example")
+
+
+@pytest.fixture
+def hr(org):
+    return _member(org, [Role.HR, Role.EMPLOYEE], "hr@acme-test.example")
+
+
+@pytest.fixture
+def moderator(org):
+    return _member(org, [Role.MODERATOR, Role.EMPLOYEE], "moderator@acme-test.example")
+
+
+@pytest.fixture
+def admin(org):
+    return _member(org, [Role.ADMIN, Role.EMPLOYEE], "admin@acme-test.example")
+
+
+@pytest.fixture
+def other_admin(other_org):
+    """An admin of the other organization: the cross-tenant tests sign in as this person."""
+    return _member(other_org, [Role.ADMIN, Role.EMPLOYEE], "admin@other-co.example")
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a Django test client signed in as `user`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def in_org():
+    """`with in_org(org): ...` activates an organization for direct ORM use in a test."""
+    return organization_scope

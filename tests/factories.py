@@ -25,6 +25,14 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save(update_fields=["password"])
 
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        """A verified primary address, as after the sign-up confirmation (pass verified_email=False to skip)."""
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -1,0 +1,66 @@
+"""Meta-test: every URL pattern under /o/<slug>/ and /api/v1/o/<slug>/ refuses members of another
+organization with 404, for every HTTP method, and leaks none of the organization's data."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.url_kwargs import KWARG_MAKERS
+
+ORG_PREFIXES = ("o/<slug:org_slug>/", "api/v1/o/<slug:org_slug>/")
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry
+
+
+def org_routes():
+    routes = []
+    for route, entry in _walk(get_resolver().url_patterns):
+        route = route.replace("^", "").replace("$", "")
+        if route.startswith(ORG_PREFIXES):
+            routes.append((route, entry))
+    return routes
+
+
+def _keywords(route: str) -> list[str]:
+    import re
+
+    return [name for name in re.findall(r"<(?:\w+:)?(\w+)>", route) if name != "org_slug"]
+
+
+def _fill(route: str, values: dict) -> str:
+    import re
+
+    def sub(match):
+        return str(values[match.group(1)])
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", sub, route)
+
+
+def test_there_are_org_routes():
+    assert len(org_routes()) >= 1
+
+
+def test_every_url_keyword_has_a_maker():
+    missing = sorted({kw for route, _ in org_routes() for kw in _keywords(route) if kw not in KWARG_MAKERS})
+    assert not missing, f"add makers to tests/url_kwargs.py for: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r, _ in org_routes()])
+def test_member_of_another_org_gets_404(route, org, admin, other_org, other_admin, client):
+    values = {"org_slug": org.slug}
+    for keyword in _keywords(route):
+        values[keyword] = KWARG_MAKERS[keyword](org)
+    url = _fill(route, values)
+    client.force_login(other_admin)
+    for method in ("get", "post", "put", "patch", "delete"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
+        assert org.name.encode() not in response.content
+        assert admin.email.encode() not in response.content

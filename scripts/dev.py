@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
+CHILDREN_FILE = VAR / "run-children.json"
 PY = sys.executable
 APP_DB = "advocacy"  # name of both the database and its (non-superuser) owner role
 DEMO_ORGS = ("acme", "globex")
@@ -44,7 +45,8 @@ DEMO_ROLES = ("admin", "hr", "moderator", "employee")
 
 
 def log(message: str) -> None:
-    print(f"dev.py: {message}", flush=True)
+    with contextlib.suppress(OSError):  # e.g. `make run | tee log` after Ctrl-C ended tee
+        print(f"dev.py: {message}", flush=True)
 
 
 def free_port(preferred: int = 0) -> int:
@@ -194,9 +196,7 @@ class Postgres(EmbeddedServer):
                 **self.run_as,
             )
         port = free_port(self.preferred_port)
-        options = (
-            f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         try:
             self._pg_ctl(["-w", "-t", "60", "-l", str(self.dir / "server.log"), "-o", options, "start"])
         except subprocess.CalledProcessError:
@@ -350,24 +350,40 @@ def banner(url: str) -> None:
     rule = "=" * 72
     lines = [rule, f"  Advocacy is running at {url}", "", f"  Demo logins (password: {password})"]
     for role in DEMO_ROLES:
-        lines.append("    " + "".join(f"{role}@{org}.example".ljust(30) for org in DEMO_ORGS))
+        lines.append("    " + "".join(f"{role}@{org}.example".ljust(30) for org in DEMO_ORGS).rstrip())
     lines += ["", "  Ctrl-C stops everything.", rule]
     print("\n".join(lines), flush=True)
 
 
-def stop_children(children: dict[str, subprocess.Popen]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+def terminate_groups(pids: list[int], alive) -> None:
+    """SIGTERM the process groups led by `pids`, SIGKILL those still alive after a grace period."""
     for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        alive = [p for p in children.values() if p.poll() is None]
-        for process in alive:
+        living = [pid for pid in pids if alive(pid)]
+        for pid in living:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, sig)
+                os.killpg(pid, sig)
         deadline = time.monotonic() + grace
-        while any(p.poll() is None for p in alive) and time.monotonic() < deadline:
+        while any(alive(pid) for pid in living) and time.monotonic() < deadline:
             time.sleep(0.1)
 
 
+def stop_leftover_children() -> None:
+    """Stop the web/worker/beat of an earlier `dev.py run` that was killed outright (kill -9)."""
+    try:
+        left = json.loads(CHILDREN_FILE.read_text())
+    except (OSError, ValueError):
+        return
+    if process_is(left.get("owner"), "dev.py"):
+        return  # that run is still going: they are its children
+    pids = [pid for pid in left.get("children", []) if process_is(pid, PY)]
+    if pids:
+        log(f"stopping processes {pids} left behind by an earlier run")
+        terminate_groups(pids, lambda pid: process_is(pid, PY))
+    CHILDREN_FILE.unlink(missing_ok=True)
+
+
 def cmd_run(args: list[str]) -> int:
+    stop_leftover_children()
     ensure_services()
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DEMO_MODE", "1")
@@ -385,21 +401,11 @@ def cmd_run(args: list[str]) -> int:
     url = f"http://127.0.0.1:{port}/"
     os.environ.setdefault("SITE_URL", url.rstrip("/"))
     os.environ["PYTHONUNBUFFERED"] = "1"
+    celery = [PY, "-m", "celery", "-A", "advocacy"]
     commands = {
         "web": [PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        "worker": [PY, "-m", "celery", "-A", "advocacy", "worker", "-l", "info", "-c", "2"],
-        "beat": [
-            PY,
-            "-m",
-            "celery",
-            "-A",
-            "advocacy",
-            "beat",
-            "-l",
-            "info",
-            "--scheduler",
-            "django_celery_beat.schedulers:DatabaseScheduler",
-        ],
+        "worker": [*celery, "worker", "-l", "info", "-c", "2"],
+        "beat": [*celery, "beat", "-l", "info", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"],
     }
 
     children: dict[str, subprocess.Popen] = {}
@@ -416,13 +422,17 @@ def cmd_run(args: list[str]) -> int:
                 start_new_session=True,
             )
             threading.Thread(target=stream, args=(name, children[name]), daemon=True).start()
-        announced = False
+        pids = [process.pid for process in children.values()]
+        VAR.mkdir(exist_ok=True)
+        CHILDREN_FILE.write_text(json.dumps({"owner": os.getpid(), "children": pids}))
+        started, announced = time.monotonic(), False
         while True:
             for name, process in children.items():
                 if process.poll() is not None:
                     log(f"{name} exited with code {process.returncode}; stopping everything")
                     return 1
-            if not announced and http_answers(port):
+            # After the first seconds of start-up chatter, so that the banner stays in view.
+            if not announced and time.monotonic() - started > 4 and http_answers(port):
                 banner(url)
                 announced = True
             time.sleep(0.5)
@@ -430,7 +440,10 @@ def cmd_run(args: list[str]) -> int:
         log("stopping")
         return 0
     finally:
-        stop_children(children)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+        by_pid = {process.pid: process for process in children.values()}
+        terminate_groups(list(by_pid), lambda pid: by_pid[pid].poll() is None)
+        CHILDREN_FILE.unlink(missing_ok=True)
 
 
 def cmd_test(args: list[str]) -> int:
@@ -456,7 +469,7 @@ def cmd_manage(args: list[str]) -> int:
 def cmd_services(args: list[str]) -> int:
     ensure_services()
     print(f"export DATABASE_URL={os.environ['DATABASE_URL']}")
-    print(f"export REDIS_URL={os.environ['REDIS_URL']}")
+    print(f"export REDIS_URL={os.environ['REDIS_URL']}", flush=True)
     log("Ctrl-C stops the servers")
     with contextlib.suppress(KeyboardInterrupt):
         while True:

@@ -35,3 +35,8 @@ class AuditEvent(TenantModel):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action}"
+
+    @property
+    def data_items(self) -> list[tuple[str, object]]:
+        """The details as sorted (key, value) pairs, for display."""
+        return sorted(self.data.items()) if isinstance(self.data, dict) else []

@@ -45,3 +45,14 @@ def home(request):
     if len(memberships) == 1:
         return redirect("org_home", org_slug=memberships[0].organization.slug)
     return render(request, "core/choose_organization.html", {"memberships": memberships})
+
+
+def page_not_found(request, exception=None):
+    """404 in the API's error format under /api/, the site's page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        from advocacy.tenancy.middleware import api_error
+
+        return api_error(404, "not_found", "Not found.")
+    from django.views.defaults import page_not_found as default
+
+    return default(request, exception)

@@ -18,7 +18,10 @@ ORG_PATH = re.compile(r"^/(?P<api>api/v1/)?o/(?P<slug>[-\w]+)/")
 
 
 def api_error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "details": {}}}, status=status)
+    response = JsonResponse({"error": {"code": code, "message": message, "details": {}}}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 class OrganizationMiddleware:

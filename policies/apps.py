@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PoliciesConfig(AppConfig):
+    name = "policies"
+    label = "policies"
+    verbose_name = "Policies"
+    default_auto_field = "django.db.models.BigAutoField"

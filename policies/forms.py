@@ -1,0 +1,138 @@
+"""Forms parse and keep what people typed; the rules live in services."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from advocacy.tenancy.models import Membership, Team
+
+from .models import PolicyKind, PolicyQuestion, PolicyVersion
+
+
+class PolicyForm(forms.Form):
+    title = forms.CharField(max_length=160)
+    kind = forms.ChoiceField(choices=PolicyKind.choices)
+    summary = forms.CharField(
+        max_length=280, required=False, help_text="One sentence employees see in the list of policies."
+    )
+    owner = forms.ModelChoiceField(queryset=None, required=False, help_text="Reminded when a review is due.")
+    audience_all = forms.TypedChoiceField(
+        choices=[("1", "Everyone in the organization"), ("0", "Only the teams below")],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+        label="Audience",
+    )
+    teams = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    refresh_months = forms.IntegerField(
+        min_value=1,
+        max_value=60,
+        required=False,
+        label="Periodic refresh (months)",
+        help_text="Leave empty to ask once; otherwise people acknowledge again after this many months.",
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = Team.objects.filter(organization=organization).order_by("name")
+        staff = Membership.objects.filter(organization=organization, is_active=True, roles__overlap=["hr", "admin"])
+        self.fields["owner"].queryset = (
+            get_user_model().objects.filter(pk__in=staff.values("user_id")).order_by("full_name", "email")
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.full_name or u.email
+
+
+class PolicySettingsForm(PolicyForm):
+    review_due_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Next review date"
+    )
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(max_length=160)
+    body_markdown = forms.CharField(
+        required=False,
+        label="Policy text",
+        widget=forms.Textarea(attrs={"rows": 26, "class": "editor-input", "spellcheck": "true"}),
+    )
+    change_summary = forms.CharField(
+        max_length=280, required=False, label="What changed", help_text="Shown to employees with the new version."
+    )
+    quiz_source = forms.CharField(
+        required=False,
+        label="Quiz (optional)",
+        widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
+        help_text="“Q:” starts a question; “-” is a wrong choice and “*” the right one.",
+    )
+    pass_mark = forms.IntegerField(min_value=1, max_value=100, required=False, label="Pass mark (%)")
+
+
+class PublishForm(forms.Form):
+    change_kind = forms.ChoiceField(
+        choices=PolicyVersion.ChangeKind.choices, widget=forms.RadioSelect, label="Kind of change"
+    )
+    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Acknowledge by")
+    review_due_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Next review",
+        help_text="Defaults to 12 months from today.",
+    )
+
+
+class SubmitReviewForm(forms.Form):
+    reviewer = forms.ModelChoiceField(queryset=None, empty_label="Choose a reviewer")
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note for the reviewer")
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda u: u.full_name or u.email
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("changes", "Request changes")])
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Comment")
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(choices=PolicyQuestion.Kind.choices, initial="question", widget=forms.RadioSelect)
+    body = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), label="Your question or feedback")
+    anonymous = forms.BooleanField(
+        required=False,
+        label="Ask anonymously",
+        help_text="HR will not see who asked. You get a private code to read the answer.",
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+    publish_faq = forms.BooleanField(required=False, label="Publish in the policy's FAQ")
+    faq_question = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Question as shown in the FAQ",
+        help_text="Rephrase to remove anything personal. Defaults to the question as asked.",
+    )
+
+
+class FollowupForm(forms.Form):
+    code = forms.CharField(max_length=64, label="Your private code")
+
+
+class SettingsForm(forms.Form):
+    require_ack_to_share = forms.BooleanField(
+        required=False,
+        label="Require the social-media policy before sharing",
+        help_text="Members must acknowledge the current social-media policy before they can share content.",
+    )
+    require_review = forms.BooleanField(
+        required=False,
+        label="Require a second HR approval before publishing",
+        help_text="Drafts must be approved by another HR member.",
+    )
+    reminder_days = forms.IntegerField(
+        min_value=0,
+        max_value=90,
+        label="Remind pending people every (days)",
+        help_text="0 turns scheduled reminders off. Overdue reminders are always sent once.",
+    )

@@ -1,0 +1,386 @@
+"""Reads of policies, versions, acknowledgements and questions. `organization` always comes first.
+
+`member_may_share` is the gate other apps (the content library) call before a member shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from advocacy.tenancy.models import Membership, Team
+
+from .models import (
+    Acknowledgement,
+    Policy,
+    PolicyKind,
+    PolicyQuestion,
+    PolicyTeam,
+    PolicyVersion,
+    QuizAttempt,
+    VersionReview,
+)
+
+SHARE_GATE_SETTING = "require_policy_ack_to_share"
+REMINDER_DAYS_SETTING = "policy_reminder_days"
+DEFAULT_REMINDER_DAYS = 7
+
+
+# --- organization settings (kept in Organization.settings) ------------------------------------------------
+
+
+def share_gate_enabled(organization) -> bool:
+    return bool((organization.settings or {}).get(SHARE_GATE_SETTING, False))
+
+
+def reminder_days(organization) -> int:
+    try:
+        days = int((organization.settings or {}).get(REMINDER_DAYS_SETTING, DEFAULT_REMINDER_DAYS))
+    except (TypeError, ValueError):
+        days = DEFAULT_REMINDER_DAYS
+    return max(days, 0)
+
+
+# --- the share gate ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareGate:
+    allowed: bool
+    reason: str = ""  # human sentence shown to the member when not allowed
+    url: str | None = None  # where to go to fix it (the policy to acknowledge)
+
+
+def _valid_ack(organization, user, anchor_ref, now):
+    return Acknowledgement.objects.filter(organization=organization, user=user, anchor_id=anchor_ref).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
+    )
+
+
+def _in_audience(organization, user, policy_ref="pk"):
+    team = Membership.objects.filter(organization=organization, user=user, is_active=True).values("team_id")[:1]
+    return Exists(PolicyTeam.objects.filter(organization=organization, policy_id=OuterRef(policy_ref), team_id=team))
+
+
+def member_may_share(*, organization, user) -> ShareGate:
+    """May `user` share content in `organization`? Only when the organization requires it: every active
+    social-media policy whose audience includes the member must be acknowledged in its current cycle.
+    Zero queries when the gate is off, one when it is on."""
+    if not share_gate_enabled(organization):
+        return ShareGate(True)
+    now = timezone.now()
+    missing = (
+        Policy.objects.filter(
+            organization=organization,
+            status=Policy.Status.ACTIVE,
+            kind=PolicyKind.SOCIAL_MEDIA,
+            current_version__isnull=False,
+        )
+        .annotate(
+            acked=Exists(_valid_ack(organization, user, OuterRef("current_version__ack_anchor_id"), now)),
+            in_team=_in_audience(organization, user),
+        )
+        .filter(Q(audience_all=True) | Q(in_team=True), acked=False)
+        .order_by("title")
+        .values("pk", "title")
+        .first()
+    )
+    if missing is None:
+        return ShareGate(True)
+    return ShareGate(
+        False,
+        reason=f"Please read and acknowledge the {missing['title']} before sharing content.",
+        url=reverse("policies_detail", kwargs={"org_slug": organization.slug, "policy_id": missing["pk"]}),
+    )
+
+
+# --- look-ups by id ----------------------------------------------------------------------------------------
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("Not found")
+
+
+def get_policy_for_org(organization, policy_id) -> Policy:
+    try:
+        return Policy.objects.select_related("owner", "current_version").get(
+            organization=organization, pk=_int(policy_id)
+        )
+    except Policy.DoesNotExist:
+        raise Http404("No such policy")
+
+
+def get_version_for_org(organization, version_id, *, policy=None) -> PolicyVersion:
+    qs = PolicyVersion.objects.select_related("policy", "created_by", "reviewer", "published_by", "approved_by")
+    qs = qs.filter(organization=organization, pk=_int(version_id))
+    if policy is not None:
+        qs = qs.filter(policy=policy)
+    version = qs.first()
+    if version is None:
+        raise Http404("No such version")
+    return version
+
+
+def get_question_for_org(organization, question_id) -> PolicyQuestion:
+    try:
+        return PolicyQuestion.objects.select_related("policy", "version", "asked_by", "answered_by").get(
+            organization=organization, pk=_int(question_id)
+        )
+    except PolicyQuestion.DoesNotExist:
+        raise Http404("No such question")
+
+
+def membership_of(*, organization, user) -> Membership | None:
+    return Membership.objects.filter(organization=organization, user=user, is_active=True).first()
+
+
+def audience_team_ids(*, organization, policy) -> list[int]:
+    return list(PolicyTeam.objects.filter(organization=organization, policy=policy).values_list("team_id", flat=True))
+
+
+def is_in_audience(*, organization, policy, membership) -> bool:
+    if membership is None or not membership.is_active:
+        return False
+    if policy.audience_all:
+        return True
+    return (
+        membership.team_id is not None
+        and PolicyTeam.objects.filter(organization=organization, policy=policy, team_id=membership.team_id).exists()
+    )
+
+
+def valid_acknowledgement(*, organization, user, version) -> Acknowledgement | None:
+    """The acknowledgement that currently counts for `version` (its cycle), if any."""
+    if version.ack_anchor_id is None:
+        return None
+    return (
+        _valid_ack(organization, user, version.ack_anchor_id, timezone.now())
+        .select_related("version")
+        .order_by("-acknowledged_at")
+        .first()
+    )
+
+
+# --- lists -------------------------------------------------------------------------------------------------
+
+
+def policy_list_for_member(*, organization, user):
+    """Active published policies in the member's audience, with `acked` (current cycle) and `my_ack_at`."""
+    now = timezone.now()
+    valid = _valid_ack(organization, user, OuterRef("current_version__ack_anchor_id"), now)
+    return (
+        Policy.objects.filter(organization=organization, status=Policy.Status.ACTIVE, current_version__isnull=False)
+        .select_related("current_version", "owner")
+        .annotate(
+            in_team=_in_audience(organization, user),
+            acked=Exists(valid),
+            my_ack_at=Subquery(valid.order_by("-acknowledged_at").values("acknowledged_at")[:1]),
+        )
+        .filter(Q(audience_all=True) | Q(in_team=True))
+        .order_by("title")
+    )
+
+
+def pending_for_member(*, organization, user) -> list[Policy]:
+    """What the member still has to acknowledge (the onboarding banner, the reminder emails): one query."""
+    return [p for p in policy_list_for_member(organization=organization, user=user) if not p.acked]
+
+
+def policy_list_for_staff(*, organization, status: str = "active", kind: str = "", search: str = ""):
+    open_draft = PolicyVersion.objects.filter(
+        organization=organization, policy_id=OuterRef("pk"), status__in=PolicyVersion.OPEN
+    )
+    qs = (
+        Policy.objects.filter(organization=organization)
+        .select_related("current_version", "owner")
+        .annotate(
+            draft_status=Subquery(open_draft.values("status")[:1]),
+            version_count=Count("versions", filter=Q(versions__number__isnull=False)),
+        )
+    )
+    if status in (Policy.Status.ACTIVE, Policy.Status.ARCHIVED):
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if search.strip():
+        qs = qs.filter(title__icontains=search.strip())
+    return qs.order_by("title")
+
+
+def version_list(*, organization, policy, include_drafts: bool):
+    qs = PolicyVersion.objects.filter(organization=organization, policy=policy).select_related(
+        "published_by", "created_by", "reviewer"
+    )
+    if not include_drafts:
+        qs = qs.filter(number__isnull=False)
+    return qs.order_by("-number", "-created_at")
+
+
+def open_draft(*, organization, policy) -> PolicyVersion | None:
+    return (
+        PolicyVersion.objects.filter(organization=organization, policy=policy, status__in=PolicyVersion.OPEN)
+        .select_related("created_by", "reviewer", "approved_by")
+        .first()
+    )
+
+
+def review_history(*, organization, version):
+    return VersionReview.objects.filter(organization=organization, version=version).select_related("actor")
+
+
+def quiz_attempts(*, organization, version, user):
+    return QuizAttempt.objects.filter(organization=organization, version=version, user=user).order_by("-created_at")
+
+
+def hr_reviewers(*, organization, exclude_user=None):
+    from advocacy.permissions import ACTIONS
+
+    roles = list(ACTIONS["policies.review"])
+    qs = (
+        Membership.objects.filter(organization=organization, is_active=True, roles__overlap=roles)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    if exclude_user is not None:
+        qs = qs.exclude(user=exclude_user)
+    return qs
+
+
+# --- the acknowledgement report ----------------------------------------------------------------------------
+
+
+def report_people(*, organization, version, team_id=None, status: str = "", search: str = ""):
+    """Active members in the version's audience, annotated with `ack_at` (their acknowledgement in the
+    current cycle, or None). Filters: team (already checked against the organization), status
+    acknowledged / pending / overdue, search on name or email. A fixed number of queries at any size."""
+    policy = version.policy
+    now = timezone.now()
+    valid = _valid_ack(organization, OuterRef("user_id"), version.ack_anchor_id, now)
+    qs = Membership.objects.filter(organization=organization, is_active=True)
+    if not policy.audience_all:
+        qs = qs.filter(
+            team_id__in=PolicyTeam.objects.filter(organization=organization, policy=policy).values("team_id")
+        )
+    qs = qs.annotate(ack_at=Subquery(valid.order_by("-acknowledged_at").values("acknowledged_at")[:1]))
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+    overdue = version.due_on is not None and version.due_on < timezone.localdate()
+    if status == "acknowledged":
+        qs = qs.filter(ack_at__isnull=False)
+    elif status == "pending":
+        qs = qs.filter(ack_at__isnull=True)
+    elif status == "overdue":
+        qs = qs.filter(ack_at__isnull=True) if overdue else qs.none()
+    return qs.select_related("user", "team").order_by("user__full_name", "user__email", "pk")
+
+
+def report_counts(*, organization, version) -> dict:
+    """Acknowledged / pending / overdue overall and by team, in one query."""
+    people = report_people(organization=organization, version=version)
+    rows = (
+        people.order_by()
+        .values("team_id", "team__name")
+        .annotate(total=Count("id"), acknowledged=Count("id", filter=Q(ack_at__isnull=False)))
+        .order_by("team__name")
+    )
+    overdue = version.due_on is not None and version.due_on < timezone.localdate()
+    teams, total, acked = [], 0, 0
+    for row in rows:
+        pending = row["total"] - row["acknowledged"]
+        teams.append(
+            {
+                "team_id": row["team_id"],
+                "team": row["team__name"] or "No team",
+                "total": row["total"],
+                "acknowledged": row["acknowledged"],
+                "pending": pending,
+                "overdue": pending if overdue else 0,
+                "percent": round(100 * row["acknowledged"] / row["total"]) if row["total"] else 0,
+            }
+        )
+        total += row["total"]
+        acked += row["acknowledged"]
+    pending = total - acked
+    return {
+        "total": total,
+        "acknowledged": acked,
+        "pending": pending,
+        "overdue": pending if overdue else 0,
+        "percent": round(100 * acked / total) if total else 0,
+        "teams": teams,
+        "is_overdue": overdue,
+    }
+
+
+def teams_for_filter(*, organization):
+    return Team.objects.filter(organization=organization).order_by("name")
+
+
+# --- questions -----------------------------------------------------------------------------------------------
+
+
+def faq_for_policy(*, organization, policy):
+    return PolicyQuestion.objects.filter(
+        organization=organization, policy=policy, faq_published=True, answered_at__isnull=False
+    ).order_by("-answered_at")
+
+
+def question_inbox(*, organization, status: str = "open", policy_id=None):
+    qs = PolicyQuestion.objects.filter(organization=organization).select_related(
+        "policy", "version", "asked_by", "answered_by"
+    )
+    if status == "open":
+        qs = qs.filter(answered_at__isnull=True)
+    elif status == "answered":
+        qs = qs.filter(answered_at__isnull=False)
+    if policy_id:
+        qs = qs.filter(policy_id=policy_id)
+    return qs.order_by("-created_at", "-id")
+
+
+def questions_of(*, organization, user):
+    return (
+        PolicyQuestion.objects.filter(organization=organization, asked_by=user, is_anonymous=False)
+        .select_related("policy", "version", "answered_by")
+        .order_by("-created_at")
+    )
+
+
+def unseen_answers_count(*, organization, user) -> int:
+    return PolicyQuestion.objects.filter(
+        organization=organization, asked_by=user, answered_at__isnull=False, answer_seen_at__isnull=True
+    ).count()
+
+
+def question_by_code(*, organization, code: str) -> PolicyQuestion | None:
+    from .services import hash_code
+
+    code = (code or "").strip()
+    if not code:
+        return None
+    return (
+        PolicyQuestion.objects.filter(organization=organization, followup_code_hash=hash_code(code))
+        .select_related("policy")
+        .first()
+    )
+
+
+def policies_due_for_review(*, organization, today=None):
+    today = today or timezone.localdate()
+    return Policy.objects.filter(
+        organization=organization, status=Policy.Status.ACTIVE, review_due_on__isnull=False, review_due_on__lte=today
+    ).select_related("owner")
+
+
+def prefetch_versions(qs):
+    return qs.prefetch_related(Prefetch("versions", queryset=PolicyVersion.objects.order_by("-number")))

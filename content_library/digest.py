@@ -1,0 +1,89 @@
+"""The weekly digest: new content for each member's team, with one-click share links into the app."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from advocacy.tenancy.models import Membership
+
+from . import selectors
+from .models import DigestSend, MemberPreference
+from .networks import Network
+from .services import settings_for, week_start
+
+MAX_ITEMS = 8
+
+
+def send_weekly_digest(*, organization, today=None) -> int:
+    """Email each active member who has not opted out; at most one digest per member and week, even
+    when the task runs twice. Returns how many were sent. Opens its own transactions."""
+    from advocacy.tenancy.context import organization_scope
+
+    today = today or timezone.localdate()
+    week = week_start(today)
+    since = timezone.now() - timedelta(days=7)
+    sent = 0
+    with organization_scope(organization):
+        opted_out = set(
+            MemberPreference.objects.filter(organization=organization, weekly_digest=False).values_list(
+                "user_id", flat=True
+            )
+        )
+        members = list(
+            Membership.objects.filter(organization=organization, is_active=True).select_related("user").order_by("pk")
+        )
+        networks = settings_for(organization).enabled_networks()
+    for membership in members:
+        if membership.user_id in opted_out or not membership.user.is_active:
+            continue
+        with organization_scope(organization), transaction.atomic():
+            record, created = DigestSend.objects.get_or_create(
+                organization=organization, user=membership.user, week=week
+            )
+            record = DigestSend.objects.select_for_update().get(pk=record.pk)
+            if record.sent_at is not None:
+                continue
+            items = list(
+                selectors.live_items(organization=organization, membership=membership)
+                .filter(publish_at__gte=since)
+                .select_related("campaign")
+                .prefetch_related("hashtags")
+                .order_by("-publish_at")[:MAX_ITEMS]
+            )
+            if not items:
+                continue
+            base = settings.SITE_URL
+            rows = []
+            for item in items:
+                detail = base + reverse("content_detail", kwargs={"org_slug": organization.slug, "content_id": item.pk})
+                rows.append(
+                    {
+                        "item": item,
+                        "url": detail,
+                        "share_links": [(Network(n).label, f"{detail}?network={n}") for n in networks],
+                    }
+                )
+            context = {
+                "organization": organization,
+                "user": membership.user,
+                "rows": rows,
+                "preferences_url": base + reverse("content_preferences", kwargs={"org_slug": organization.slug}),
+                "feed_url": base + reverse("content_feed", kwargs={"org_slug": organization.slug}),
+            }
+            message = EmailMultiAlternatives(
+                subject=f"{organization.name}: {len(items)} new to share this week",
+                body=render_to_string("content_library/email/digest.txt", context),
+                to=[membership.user.email],
+            )
+            message.attach_alternative(render_to_string("content_library/email/digest.html", context), "text/html")
+            message.send()
+            record.item_count = len(items)
+            record.sent_at = timezone.now()
+            record.save(update_fields=["item_count", "sent_at"])
+            sent += 1
+    return sent

@@ -1,0 +1,347 @@
+"""Content items, their revisions, topics, hashtags, campaigns, shares (each with its tracked link),
+click rollups and per-member preferences. Every table is tenant-owned and under row-level security."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.utils import timezone
+
+from advocacy.tenancy.models import TenantModel
+
+from .networks import ALL_NETWORKS, Network
+
+
+def _image_path(instance, filename):
+    ext = (filename.rsplit(".", 1)[-1] if "." in filename else "bin").lower()[:5]
+    return f"content/{instance.organization_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class ContentSettings(TenantModel):
+    """One row per organization: sharing rules."""
+
+    daily_share_cap = models.PositiveIntegerField(
+        default=10, help_text="Most shares one employee may record per day (0 = no limit)."
+    )
+    sharing_start = models.TimeField(null=True, blank=True, help_text="Sharing opens at (organization time).")
+    sharing_end = models.TimeField(null=True, blank=True, help_text="Sharing closes at (organization time).")
+    timezone = models.CharField(max_length=64, default="UTC")
+    networks_enabled = ArrayField(models.CharField(max_length=16, choices=Network.choices), default=list)
+    moderators_may_approve = models.BooleanField(
+        default=False, help_text="Moderators may approve suggestions and revisions, not only admins."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="content_settings_one_per_org")]
+
+    def enabled_networks(self) -> list[str]:
+        return [n for n in ALL_NETWORKS if n in (self.networks_enabled or ALL_NETWORKS)]
+
+
+class Topic(TenantModel):
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "slug"], name="topic_unique_slug")]
+
+    def __str__(self):
+        return self.name
+
+
+class Hashtag(TenantModel):
+    name = models.CharField(max_length=100, help_text="Without the #, as it should be written.")
+    key = models.CharField(max_length=100, help_text="Lower-case name, unique per organization.")
+    description = models.CharField(max_length=240, blank=True)
+    is_campaign = models.BooleanField(default=False, help_text="A designated campaign hashtag.")
+    item_count = models.PositiveIntegerField(default=0)
+    share_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="hashtag_unique_key")]
+
+    def __str__(self):
+        return f"#{self.name}"
+
+    @property
+    def tag(self) -> str:
+        return f"#{self.name}"
+
+
+class Campaign(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    name = models.CharField(max_length=120)
+    goal = models.CharField(max_length=240, blank=True)
+    description = models.TextField(blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="campaigns", through="CampaignHashtag")
+    target_teams = models.ManyToManyField("tenancy.Team", blank=True, related_name="+", through="CampaignTeam")
+    share_goal = models.PositiveIntegerField(default=0, help_text="Target number of shares (0 = none).")
+    launched_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    share_count = models.PositiveIntegerField(default=0)
+    click_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "status"], name="campaign_org_status")]
+
+    def __str__(self):
+        return self.name
+
+
+class ContentItem(TenantModel):
+    class Kind(models.TextChoices):
+        LINK = "link", "Link"
+        FILE = "file", "Graphic"
+        TEXT = "text", "Text post"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        PUBLISHED = "published", "Published"
+        EXPIRED = "expired", "Expired"
+        ARCHIVED = "archived", "Archived"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.LINK)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    image = models.ImageField(upload_to=_image_path, blank=True)
+    image_url = models.URLField(max_length=1000, blank=True, help_text="Preview image found on the linked page.")
+    captions = models.JSONField(default=dict, blank=True, help_text="network -> suggested caption")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="items", through="ContentTopic")
+    hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="items", through="ContentHashtag")
+    target_teams = models.ManyToManyField("tenancy.Team", blank=True, related_name="+", through="ContentTeam")
+    # Teams that see the item (its own and its campaign's); empty = everyone. Kept by the services.
+    audience_team_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    is_suggestion = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    rejection_reason = models.TextField(blank=True)
+    share_count = models.PositiveIntegerField(default=0)
+    click_count = models.PositiveIntegerField(default=0)
+    search_text = models.TextField(blank=True, help_text="Hashtags, topics and captions, for search.")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("search_text", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "status", "-publish_at"], name="content_org_status_pub"),
+            models.Index(fields=["organization", "campaign"], name="content_org_campaign"),
+            GinIndex(fields=["search_vector"], name="content_search"),
+            GinIndex(fields=["audience_team_ids"], name="content_audience"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def effective_status(self) -> str:
+        if self.status == self.Status.PUBLISHED and self.expires_at and self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        if self.status == self.Status.PUBLISHED and self.publish_at and self.publish_at > timezone.now():
+            return "scheduled"
+        return self.status
+
+    @property
+    def is_live(self) -> bool:
+        return self.effective_status == self.Status.PUBLISHED
+
+    @property
+    def preview_image(self) -> str:
+        return self.image_url
+
+
+def _link(name, left, right, left_field, right_field):
+    """A many-to-many link table that carries the organization (it leads the unique constraint)."""
+    attrs = {
+        "__module__": __name__,
+        left_field: models.ForeignKey(left, on_delete=models.CASCADE, related_name="+"),
+        right_field: models.ForeignKey(right, on_delete=models.CASCADE, related_name="+"),
+        "Meta": type(
+            "Meta",
+            (),
+            {
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=["organization", left_field, right_field], name=f"{name.lower()}_unique"
+                    )
+                ]
+            },
+        ),
+    }
+    return type(name, (TenantModel,), attrs)
+
+
+ContentTopic = _link("ContentTopic", ContentItem, Topic, "content", "topic")
+ContentHashtag = _link("ContentHashtag", ContentItem, Hashtag, "content", "hashtag")
+ContentTeam = _link("ContentTeam", ContentItem, "tenancy.Team", "content", "team")
+CampaignHashtag = _link("CampaignHashtag", Campaign, Hashtag, "campaign", "hashtag")
+CampaignTeam = _link("CampaignTeam", Campaign, "tenancy.Team", "campaign", "team")
+
+
+class ContentRevision(TenantModel):
+    """Every edit of an item. Edits of published items wait here for approval by someone other than
+    their author; earlier revisions stay readable."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"  # edit of an unpublished item, applied at once
+        PENDING = "pending", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded"
+
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    captions = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "content", "number"], name="revision_unique_number"),
+            models.UniqueConstraint(
+                fields=["organization", "content"],
+                condition=models.Q(status="pending"),
+                name="revision_one_pending_per_item",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="revision_org_status")]
+
+    def __str__(self):
+        return f"{self.content_id} r{self.number}"
+
+
+def new_link_code() -> str:
+    return secrets.token_urlsafe(6)  # 8 URL-safe characters
+
+
+class Share(TenantModel):
+    """One employee's share of one item on one network, with its tracked short link (`code`).
+    Prepared when the employee opens the network's share page; recorded (confirmed) when they say
+    they posted it."""
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", "Prepared"
+        CONFIRMED = "confirmed", "Shared"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="shares")
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="shares")
+    network = models.CharField(max_length=16, choices=Network.choices)
+    caption = models.TextField(blank=True)
+    code = models.CharField(max_length=16, null=True, blank=True, unique=True)
+    destination = models.URLField(max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARED)
+    prepared_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    click_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user", "content", "network"], name="share_unique_link"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "user", "-confirmed_at"], name="share_org_user_conf"),
+            models.Index(fields=["organization", "content", "status"], name="share_org_content"),
+            models.Index(fields=["organization", "campaign", "status"], name="share_org_campaign"),
+            models.Index(fields=["organization", "confirmed_at"], name="share_org_confirmed"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_network_display()} share of {self.content_id}"
+
+    @property
+    def short_url(self) -> str:
+        return f"{settings.SITE_URL}/l/{self.code}" if self.code else ""
+
+
+class ClickDaily(TenantModel):
+    """Countable clicks per share and day, with the share's employee, item, campaign and network
+    copied in so results group without joins. Written only by the click flush (upserts)."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    clicks = models.PositiveIntegerField(default=0)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    network = models.CharField(max_length=16, choices=Network.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "share", "day"], name="clickdaily_unique")]
+        indexes = [
+            models.Index(fields=["organization", "content", "day"], name="clickdaily_content_day"),
+            models.Index(fields=["organization", "campaign", "day"], name="clickdaily_campaign_day"),
+        ]
+
+
+class ClickFlushState(TenantModel):
+    """The last Redis stream entry whose clicks are stored, per organization. Written in the same
+    transaction as the rollups it covers, so a flush that fails or runs twice counts each click once."""
+
+    last_entry_id = models.CharField(max_length=40, default="0-0")
+    flushed_clicks = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="clickflush_one_per_org")]
+
+
+class MemberPreference(TenantModel):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    weekly_digest = models.BooleanField(default=True)
+    mastodon_instance = models.CharField(max_length=253, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="preference_one_per_member")]
+
+
+class DigestSend(TenantModel):
+    """One weekly digest per member and week: a re-run of the task sends nobody a second copy."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="Monday of the digest's week.")
+    item_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "user", "week"], name="digest_one_per_week")]

@@ -1,0 +1,289 @@
+"""Reads of the content library. `organization` always comes first; ids are checked against it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Campaign, ClickDaily, ContentItem, ContentRevision, Hashtag, Share, Topic
+from .networks import Network
+from .validation import SENTINELS
+
+SEARCH_CONFIG = "english"
+
+
+def _get(model, organization, pk, **extra):
+    try:
+        return model.objects.get(organization=organization, pk=int(pk), **extra)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No such {model._meta.verbose_name}")
+
+
+def get_content_for_org(organization, content_id) -> ContentItem:
+    try:
+        return (
+            ContentItem.objects.select_related("campaign", "created_by")
+            .prefetch_related("hashtags", "topics")
+            .get(organization=organization, pk=int(content_id))
+        )
+    except (ContentItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such content")
+
+
+def get_campaign_for_org(organization, campaign_id) -> Campaign:
+    return _get(Campaign, organization, campaign_id)
+
+
+def get_hashtag_for_org(organization, hashtag_id) -> Hashtag:
+    return _get(Hashtag, organization, hashtag_id)
+
+
+def get_topic_for_org(organization, topic_id) -> Topic:
+    return _get(Topic, organization, topic_id)
+
+
+def get_revision_for_org(organization, revision_id) -> ContentRevision:
+    try:
+        return ContentRevision.objects.select_related("content", "author", "decided_by").get(
+            organization=organization, pk=int(revision_id)
+        )
+    except (ContentRevision.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such revision")
+
+
+def get_share_for_org(organization, share_id, *, user=None) -> Share:
+    extra = {"user": user} if user is not None else {}
+    try:
+        return Share.objects.select_related("content").get(organization=organization, pk=int(share_id), **extra)
+    except (Share.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such share")
+
+
+def highlight(text: str | None) -> str:
+    """A SearchHeadline result with everything escaped except the highlight markers, which become <mark>."""
+    if not text:
+        return ""
+    escaped = escape(text)
+    return mark_safe(escaped.replace(SENTINELS[0], "<mark>").replace(SENTINELS[1], "</mark>"))  # noqa: S308
+
+
+def live_items(*, organization, membership=None):
+    """Published, started, unexpired items this member's team may see."""
+    now = timezone.now()
+    qs = ContentItem.objects.filter(
+        organization=organization, status=ContentItem.Status.PUBLISHED, publish_at__lte=now
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    team_id = getattr(membership, "team_id", None)
+    audience = Q(audience_team_ids=[])
+    if team_id:
+        audience |= Q(audience_team_ids__contains=[team_id])
+    return qs.filter(audience)
+
+
+def feed(
+    *,
+    organization,
+    membership,
+    q: str = "",
+    topic: Topic | None = None,
+    hashtag: Hashtag | None = None,
+    campaign: Campaign | None = None,
+    sort: str = "newest",
+):
+    """The employee feed as a queryset (paginate it): newest, most shared this week, or ranked search
+    results with highlighted `title_hl` / `summary_hl`."""
+    qs = live_items(organization=organization, membership=membership)
+    if topic is not None:
+        qs = qs.filter(topics=topic)
+    if hashtag is not None:
+        qs = qs.filter(hashtags=hashtag)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    qs = qs.select_related("campaign").prefetch_related(
+        Prefetch("hashtags", queryset=Hashtag.objects.filter(organization=organization).order_by("key"))
+    )
+    q = (q or "").strip()
+    if q:
+        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        start, stop = SENTINELS
+        qs = (
+            qs.filter(search_vector=query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query),
+                title_hl=SearchHeadline(
+                    "title", query, config=SEARCH_CONFIG, start_sel=start, stop_sel=stop, highlight_all=True
+                ),
+                summary_hl=SearchHeadline(
+                    "summary", query, config=SEARCH_CONFIG, start_sel=start, stop_sel=stop, max_words=40, min_words=20
+                ),
+            )
+            .order_by("-rank", "-publish_at", "-id")
+        )
+    elif sort == "popular":
+        week_ago = timezone.now() - timedelta(days=7)
+        qs = qs.annotate(
+            week_shares=Count(
+                "shares", filter=Q(shares__status=Share.Status.CONFIRMED, shares__confirmed_at__gte=week_ago)
+            )
+        ).order_by("-week_shares", "-share_count", "-publish_at", "-id")
+    else:
+        qs = qs.order_by("-publish_at", "-id")
+    return qs
+
+
+def my_networks_for(*, organization, user, content_ids) -> dict[int, set[str]]:
+    """Which networks the member has already shared each item to (one query)."""
+    shared: dict[int, set[str]] = {}
+    rows = Share.objects.filter(
+        organization=organization, user=user, content_id__in=list(content_ids), status=Share.Status.CONFIRMED
+    ).values_list("content_id", "network")
+    for content_id, network in rows:
+        shared.setdefault(content_id, set()).add(network)
+    return shared
+
+
+def filter_choices(*, organization) -> dict:
+    return {
+        "topics": list(Topic.objects.filter(organization=organization).order_by("name")),
+        "hashtags": list(Hashtag.objects.filter(organization=organization).order_by("key")),
+        "campaigns": list(
+            Campaign.objects.filter(organization=organization, status=Campaign.Status.ACTIVE).order_by("name")
+        ),
+    }
+
+
+def library_list(*, organization, status: str = "", q: str = "", campaign: Campaign | None = None):
+    """Every item, for curators."""
+    qs = ContentItem.objects.filter(organization=organization).select_related("campaign", "created_by")
+    if status:
+        qs = qs.filter(status=status)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if q.strip():
+        qs = qs.filter(Q(title__icontains=q.strip()) | Q(url__icontains=q.strip()))
+    return qs.prefetch_related(
+        Prefetch("revisions", queryset=ContentRevision.objects.filter(status=ContentRevision.Status.PENDING))
+    ).order_by("-updated_at", "-id")
+
+
+def hashtag_list(*, organization, q: str = ""):
+    qs = Hashtag.objects.filter(organization=organization)
+    if q.strip():
+        qs = qs.filter(key__icontains=q.strip().lstrip("#").lower())
+    return qs.order_by("-is_campaign", "-item_count", "key")
+
+
+def campaign_list(*, organization, status: str = ""):
+    qs = Campaign.objects.filter(organization=organization).prefetch_related(
+        Prefetch("hashtags", queryset=Hashtag.objects.filter(organization=organization).order_by("key"))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(item_count=Count("items", distinct=True)).order_by("status", "-created_at")
+
+
+def review_queue(*, organization):
+    return (
+        ContentRevision.objects.filter(organization=organization, status=ContentRevision.Status.PENDING)
+        .select_related("content", "author")
+        .order_by("created_at")
+    )
+
+
+def my_suggestions(*, organization, user):
+    return (
+        ContentItem.objects.filter(organization=organization, is_suggestion=True, created_by=user)
+        .select_related("campaign")
+        .order_by("-created_at")
+    )
+
+
+def my_shares(*, organization, user):
+    return (
+        Share.objects.filter(organization=organization, user=user, status=Share.Status.CONFIRMED)
+        .select_related("content")
+        .order_by("-confirmed_at", "-id")
+    )
+
+
+def my_share_totals(*, organization, user) -> dict:
+    totals = Share.objects.filter(organization=organization, user=user, status=Share.Status.CONFIRMED).aggregate(
+        shares=Count("pk"), clicks=Sum("click_count")
+    )
+    return {"shares": totals["shares"] or 0, "clicks": totals["clicks"] or 0}
+
+
+def results(*, organization, content: ContentItem | None = None, campaign: Campaign | None = None, days: int = 30):
+    """Shares and clicks by network and by day, top sharers, clicks per share — for one item or one campaign."""
+    shares = Share.objects.filter(organization=organization, status=Share.Status.CONFIRMED)
+    clicks = ClickDaily.objects.filter(organization=organization)
+    if content is not None:
+        shares, clicks = shares.filter(content=content), clicks.filter(content=content)
+    if campaign is not None:
+        shares, clicks = shares.filter(campaign=campaign), clicks.filter(campaign=campaign)
+    since = timezone.localdate() - timedelta(days=days - 1)
+
+    by_network: dict[str, dict] = {}
+    for row in shares.values("network").annotate(n=Count("pk")).order_by():
+        by_network.setdefault(row["network"], {"shares": 0, "clicks": 0})["shares"] = row["n"]
+    for row in clicks.values("network").annotate(n=Sum("clicks")).order_by():
+        by_network.setdefault(row["network"], {"shares": 0, "clicks": 0})["clicks"] = row["n"] or 0
+
+    per_day: dict = {since + timedelta(days=i): {"shares": 0, "clicks": 0} for i in range(days)}
+    for row in (
+        shares.filter(confirmed_at__date__gte=since)
+        .annotate(day=TruncDate("confirmed_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if row["day"] in per_day:
+            per_day[row["day"]]["shares"] = row["n"]
+    for row in clicks.filter(day__gte=since).values("day").annotate(n=Sum("clicks")).order_by():
+        if row["day"] in per_day:
+            per_day[row["day"]]["clicks"] = row["n"] or 0
+
+    top = list(
+        shares.values("user_id", "user__full_name", "user__email")
+        .annotate(shares=Count("pk"), clicks=Sum("click_count"))
+        .order_by("-clicks", "-shares", "user__email")[:10]
+    )
+    total_shares = sum(v["shares"] for v in by_network.values())
+    total_clicks = sum(v["clicks"] for v in by_network.values())
+    peak = max([max(v["shares"], v["clicks"]) for v in per_day.values()] + [1])
+    days_rows = [
+        {
+            "day": day,
+            **v,
+            "clicks_pct": round(100 * v["clicks"] / peak),
+            "shares_pct": round(100 * v["shares"] / peak),
+        }
+        for day, v in sorted(per_day.items())
+    ]
+    networks = sorted(
+        (
+            {
+                "network": k,
+                "label": Network(k).label,
+                **v,
+                "per_share": (v["clicks"] / v["shares"]) if v["shares"] else 0,
+            }
+            for k, v in by_network.items()
+        ),
+        key=lambda r: -r["shares"],
+    )
+    return {
+        "shares": total_shares,
+        "clicks": total_clicks,
+        "clicks_per_share": (total_clicks / total_shares) if total_shares else 0,
+        "by_network": networks,
+        "by_day": days_rows,
+        "top_sharers": top,
+    }

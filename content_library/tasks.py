@@ -1,0 +1,47 @@
+"""Celery tasks of the content library: load by id, call the service."""
+
+from celery import shared_task
+
+from advocacy.tenancy.tasks import fan_out, tenant_task
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def dispatch_click_flush() -> int:
+    """Beat, every few seconds: one flush task per organization with buffered clicks."""
+    from . import links
+
+    organization_ids = links.pending_organizations()
+    for organization_id in organization_ids:
+        flush_org_clicks.delay(organization_id)
+    return len(organization_ids)
+
+
+@tenant_task(own_transactions=True, ignore_result=True)
+def flush_org_clicks(*, organization) -> int:
+    from .links import flush_clicks
+
+    return flush_clicks(organization=organization)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def weekly_digest_all() -> int:
+    return fan_out(send_weekly_digest)
+
+
+@tenant_task(own_transactions=True)
+def send_weekly_digest(*, organization) -> int:
+    from .digest import send_weekly_digest as send
+
+    return send(organization=organization)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def expire_content_all() -> int:
+    return fan_out(expire_content)
+
+
+@tenant_task()
+def expire_content(*, organization) -> int:
+    from .services import content_expire_due
+
+    return content_expire_due(organization=organization)

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.feed, name="content_feed"),
+    path("mine/", views.my_shares, name="content_my_shares"),
+    path("preferences/", views.preferences, name="content_preferences"),
+    path("suggest/", views.suggest, name="content_suggest"),
+    path("review/", views.review_queue, name="content_review"),
+    path("revisions/<int:revision_id>/", views.revision_detail, name="content_revision"),
+    path("revisions/<int:revision_id>/approve/", views.revision_approve, name="content_revision_approve"),
+    path("revisions/<int:revision_id>/reject/", views.revision_reject, name="content_revision_reject"),
+    path("library/", views.library, name="content_library"),
+    path("library/new/", views.content_new, name="content_new"),
+    path("library/preview/", views.og_preview, name="content_og_preview"),
+    path("items/<int:content_id>/", views.content_detail, name="content_detail"),
+    path("items/<int:content_id>/share/", views.content_share, name="content_share"),
+    path("items/<int:content_id>/edit/", views.content_edit, name="content_edit"),
+    path("items/<int:content_id>/publish/", views.content_publish, name="content_publish"),
+    path("items/<int:content_id>/archive/", views.content_archive, name="content_archive"),
+    path("items/<int:content_id>/results/", views.content_results, name="content_results"),
+    path("items/<int:content_id>/image/", views.content_image, name="content_image"),
+    path("shares/<int:share_id>/", views.share_ready, name="content_share_ready"),
+    path("shares/<int:share_id>/confirm/", views.share_confirm, name="content_share_confirm"),
+    path("hashtags/", views.hashtags, name="content_hashtags"),
+    path("hashtags/<int:hashtag_id>/", views.hashtag_detail, name="content_hashtag"),
+    path("topics/", views.topics, name="content_topics"),
+    path("campaigns/", views.campaigns, name="content_campaigns"),
+    path("campaigns/new/", views.campaign_new, name="content_campaign_new"),
+    path("campaigns/<int:campaign_id>/", views.campaign_detail, name="content_campaign"),
+    path("campaigns/<int:campaign_id>/edit/", views.campaign_edit, name="content_campaign_edit"),
+    path("campaigns/<int:campaign_id>/launch/", views.campaign_launch, name="content_campaign_launch"),
+    path("campaigns/<int:campaign_id>/end/", views.campaign_end, name="content_campaign_end"),
+    path("settings/", views.content_settings, name="content_settings"),
+]

@@ -1,0 +1,96 @@
+"""Checks on what people type or upload: URLs, hashtags, captions, images."""
+
+import re
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from PIL import Image, UnidentifiedImageError
+
+from .networks import RULES, Network, compose, text_length
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+# The search highlighter uses these private-use characters as markers; they never appear in stored text.
+SENTINELS = ("\ue000", "\ue001")
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_MIN_SIDE = 100
+IMAGE_MAX_SIDE = 8000
+HASHTAG_RE = re.compile(r"^[^\W_][\w]{0,98}$", re.UNICODE)
+PLACEHOLDER_LINK = "https://example.com/l/XXXXXXXX"  # a tracked link's length, for caption limits
+
+
+def clean_text(value: str) -> str:
+    value = (value or "").replace("\r\n", "\n")
+    for sentinel in SENTINELS:
+        value = value.replace(sentinel, "")
+    return value.strip()
+
+
+def clean_url(value: str, *, field: str = "url", required: bool = False) -> str:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise ValidationError({field: "Enter the address of the page to share."})
+        return ""
+    try:
+        _url_validator(value)
+    except ValidationError:
+        raise ValidationError({field: "Enter a full web address starting with http:// or https://."})
+    return value
+
+
+def clean_hashtag(value: str) -> str:
+    """'#Acme_Launch ' -> 'Acme_Launch'; raises for anything that is not one hashtag."""
+    value = (value or "").strip().lstrip("#").strip()
+    if not value or not HASHTAG_RE.match(value):
+        raise ValidationError(
+            {"name": "A hashtag is one word of letters, digits or underscores (no spaces or punctuation)."}
+        )
+    return value
+
+
+def clean_captions(captions: dict, *, has_link: bool) -> dict:
+    """Keep only known networks with text; enforce each network's length, counting the link."""
+    cleaned, errors = {}, {}
+    for network in Network.values:
+        text = clean_text((captions or {}).get(network, ""))
+        if not text:
+            continue
+        full = compose(text, PLACEHOLDER_LINK if has_link else None)
+        length, limit = text_length(network, full), RULES[network].limit
+        if length > limit:
+            unit = RULES[network].unit
+            errors[f"caption_{network}"] = (
+                f"Too long for {Network(network).label}: {length} of {limit} {unit}"
+                + (" (the link included)" if has_link else "")
+                + "."
+            )
+        cleaned[network] = text
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def check_image(upload) -> str:
+    """Validate an uploaded image (type, size, dimensions) and return the extension to store it with."""
+    if upload.size > IMAGE_MAX_BYTES:
+        raise ValidationError({"image": f"The image is larger than {IMAGE_MAX_BYTES // (1024 * 1024)} MB."})
+    data = upload.read()
+    upload.seek(0)
+    try:
+        with Image.open(BytesIO(data)) as probe:
+            image_format = probe.format
+            width, height = probe.size
+            probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError({"image": "That file is not an image we can read (use JPEG, PNG, GIF or WebP)."})
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError({"image": "Use a JPEG, PNG, GIF or WebP image."})
+    if min(width, height) < IMAGE_MIN_SIDE:
+        raise ValidationError({"image": f"The image is too small ({width}×{height}); use at least 100 pixels a side."})
+    if max(width, height) > IMAGE_MAX_SIDE:
+        raise ValidationError({"image": f"The image is too large ({width}×{height}); at most 8000 pixels a side."})
+    return IMAGE_FORMATS[image_format]

@@ -1,0 +1,433 @@
+"""Curation, suggestions and approval, the feed and search, pages, roles, XSS."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from PIL import Image
+
+from advocacy.audit.models import AuditEvent
+from advocacy.permissions import Role
+from advocacy.tenancy.context import organization_scope
+from content_library import services
+from content_library.models import Campaign, ContentItem, ContentRevision, Hashtag, Share
+from tests.content_library.factories import ContentItemFactory, HashtagFactory, ShareFactory
+from tests.factories import MembershipFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<svg/onload=alert(1)>",
+    "javascript:alert(1)",
+    "</textarea><script>alert(1)</script>",
+    "{{ 7*7 }}<b>bold</b>",
+]
+
+
+def png(width=400, height=300, fmt="PNG"):
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buf, format=fmt)
+    return SimpleUploadedFile(f"pic.{fmt.lower()}", buf.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def create(org, admin, **kwargs):
+    values = {"title": "Our new office opens", "url": "https://acme.example/office"}
+    values.update(kwargs)
+    with organization_scope(org):
+        return services.content_create(organization=org, actor=admin, **values)
+
+
+# --- curation -------------------------------------------------------------------------------------------
+
+
+def test_create_validates_urls_and_caption_limits(org, admin):
+    for bad in ["ftp://files.example/a", "javascript:alert(1)", "not a url"]:
+        with pytest.raises(ValidationError) as exc:
+            create(org, admin, url=bad)
+        assert "http" in str(exc.value)
+    with pytest.raises(ValidationError, match="Too long for X"):
+        create(org, admin, captions={"x": "a" * 270})
+    with pytest.raises(ValidationError, match="Too long for Bluesky"):
+        create(org, admin, captions={"bluesky": "é" * 290})
+    item = create(org, admin, captions={"x": "a" * 250, "linkedin": "Proud!"})
+    assert item.captions == {"x": "a" * 250, "linkedin": "Proud!"} and item.status == ContentItem.Status.DRAFT
+    with organization_scope(org):
+        assert ContentItem.objects.count() == 1
+
+
+def test_uploaded_images_are_checked_and_stored(org, admin, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    item = create(org, admin, kind="file", url="", image=png())
+    assert item.image.name.startswith(f"content/{org.pk}/") and item.image.name.endswith(".png")
+    with pytest.raises(ValidationError, match="not an image"):
+        create(org, admin, kind="file", url="", image=SimpleUploadedFile("x.png", b"<?php echo 1; ?>"))
+    with pytest.raises(ValidationError, match="too small"):
+        create(org, admin, kind="file", url="", image=png(20, 20))
+    with pytest.raises(ValidationError, match="JPEG, PNG, GIF or WebP"):
+        create(org, admin, kind="file", url="", image=png(200, 200, "BMP"))
+
+
+def test_campaign_launch_publishes_its_drafts(org, admin):
+    with organization_scope(org):
+        tag = services.hashtag_create(organization=org, actor=admin, name="#LaunchWeek", is_campaign=True)
+        campaign = services.campaign_create(organization=org, actor=admin, name="Launch", hashtag_ids=[tag.pk])
+    a = create(org, admin, campaign_id=campaign.pk, hashtag_ids=[tag.pk])
+    with organization_scope(org):
+        assert services.campaign_launch(organization=org, actor=admin, campaign=campaign) == 1
+        a.refresh_from_db()
+        assert a.status == "published" and Campaign.objects.get(pk=campaign.pk).status == "active"
+        assert Hashtag.objects.get(pk=tag.pk).item_count == 1
+        assert AuditEvent.objects.filter(action="campaign.launched").exists()
+
+
+def test_campaign_target_teams_limit_the_audience(org, admin, client_for):
+    sales, eng = TeamFactory(organization=org, name="Sales"), TeamFactory(organization=org, name="Eng")
+    seller = MembershipFactory(organization=org, team=sales).user
+    engineer = MembershipFactory(organization=org, team=eng).user
+    with organization_scope(org):
+        campaign = services.campaign_create(organization=org, actor=admin, name="Q3 deals", team_ids=[sales.pk])
+    item = create(org, admin, campaign_id=campaign.pk, title="Sales only playbook")
+    with organization_scope(org):
+        services.campaign_launch(organization=org, actor=admin, campaign=campaign)
+    assert b"Sales only playbook" in client_for(seller).get(f"/o/{org.slug}/content/").content
+    assert b"Sales only playbook" not in client_for(engineer).get(f"/o/{org.slug}/content/").content
+    assert client_for(engineer).get(f"/o/{org.slug}/content/items/{item.pk}/").status_code == 404
+
+
+# --- suggestions and approval -----------------------------------------------------------------------------
+
+
+def test_suggestion_needs_someone_else_to_approve(org, admin, employee):
+    with organization_scope(org):
+        item = services.suggestion_create(
+            organization=org, actor=admin, url="https://acme.example/x", title="Own idea", caption="Look"
+        )
+        revision = item.revisions.get()
+        with pytest.raises(ValidationError, match="Someone other than its author"):
+            services.revision_approve(organization=org, actor=admin, revision=revision)
+        assert ContentItem.objects.get(pk=item.pk).status == "awaiting_approval"
+
+
+def test_employee_suggestion_approved_by_admin_goes_live(org, admin, employee):
+    with organization_scope(org):
+        item = services.suggestion_create(
+            organization=org, actor=employee, url="https://acme.example/x", title="Great read", caption="Look"
+        )
+        services.revision_approve(organization=org, actor=admin, revision=item.revisions.get())
+        item.refresh_from_db()
+        assert item.status == "published" and item.is_live
+        assert AuditEvent.objects.filter(action="content.revision_approved", actor=admin).exists()
+
+
+def test_rejection_reason_is_shown_to_the_author(org, admin, employee, client_for):
+    with organization_scope(org):
+        item = services.suggestion_create(organization=org, actor=employee, url="https://acme.example/x", title="Meh")
+        with pytest.raises(ValidationError):
+            services.revision_reject(organization=org, actor=admin, revision=item.revisions.get(), reason=" ")
+        services.revision_reject(
+            organization=org, actor=admin, revision=item.revisions.get(), reason="Off-topic for our audience"
+        )
+    page = client_for(employee).get(f"/o/{org.slug}/content/suggest/")
+    assert b"Off-topic for our audience" in page.content
+
+
+def test_moderators_approve_only_when_the_organization_allows(org, admin, moderator, employee):
+    with organization_scope(org):
+        item = services.suggestion_create(organization=org, actor=employee, url="https://acme.example/m", title="Mod")
+        with pytest.raises(Exception, match="does not allow"):
+            services.revision_approve(organization=org, actor=moderator, revision=item.revisions.get())
+        services.content_settings_update(
+            organization=org,
+            actor=admin,
+            daily_share_cap=5,
+            sharing_start=None,
+            sharing_end=None,
+            timezone_name="UTC",
+            networks_enabled=["linkedin"],
+            moderators_may_approve=True,
+        )
+        services.revision_approve(organization=org, actor=moderator, revision=item.revisions.get())
+
+
+def test_editing_published_content_needs_approval_and_keeps_history(org, admin):
+    other_admin = MembershipFactory(organization=org, roles=[Role.ADMIN]).user
+    item = create(org, admin, captions={"linkedin": "First words"})
+    with organization_scope(org):
+        services.content_publish(organization=org, actor=admin, content=item)
+        pending = services.content_update(
+            organization=org,
+            actor=admin,
+            content=item,
+            title="Better title",
+            url=item.url,
+            captions={"linkedin": "Second words"},
+        )
+        item.refresh_from_db()
+        assert pending.status == "pending" and item.title == "Our new office opens"  # still the approved words
+        services.revision_approve(organization=org, actor=other_admin, revision=pending)
+        item.refresh_from_db()
+        assert item.title == "Better title" and item.captions == {"linkedin": "Second words"}
+        numbers = list(ContentRevision.objects.filter(content=item).order_by("number").values_list("number", "status"))
+        assert numbers == [(1, "applied"), (2, "approved")]
+        assert ContentRevision.objects.get(content=item, number=1).title == "Our new office opens"
+
+
+def test_invalid_suggestion_keeps_what_was_typed(org, employee, client_for):
+    response = client_for(employee).post(
+        f"/o/{org.slug}/content/suggest/",
+        {
+            "url": "ftp://nope.example/file",
+            "title": "My typed title",
+            "summary": "Typed summary",
+            "caption": "Typed caption",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "My typed title" in body and "Typed summary" in body and "Typed caption" in body
+    assert "ftp://nope.example/file" in body and "http" in body
+    with organization_scope(org):
+        assert not ContentItem.objects.exists()
+
+
+# --- feed, search ----------------------------------------------------------------------------------------
+
+
+def test_feed_shows_only_live_content(org, employee, client_for):
+    now = timezone.now()
+    ContentItemFactory(organization=org, title="Live one")
+    ContentItemFactory(organization=org, title="Draft one", status="draft")
+    ContentItemFactory(organization=org, title="Expired one", expires_at=now - timezone.timedelta(minutes=1))
+    ContentItemFactory(organization=org, title="Future one", publish_at=now + timezone.timedelta(days=1))
+    ContentItemFactory(organization=org, title="Archived one", status="archived")
+    body = client_for(employee).get(f"/o/{org.slug}/content/").content.decode()
+    assert "Live one" in body
+    for hidden in ["Draft one", "Expired one", "Future one", "Archived one"]:
+        assert hidden not in body
+
+
+def test_feed_filters_by_hashtag_topic_and_campaign(org, admin, employee, client_for):
+    tag = HashtagFactory(organization=org, name="Green", key="green")
+    with organization_scope(org):
+        topic = services.topic_create(organization=org, actor=admin, name="Sustainability")
+        campaign = services.campaign_create(organization=org, actor=admin, name="Earth month")
+    a = create(org, admin, title="Solar roof", hashtag_ids=[tag.pk], topic_ids=[topic.pk], campaign_id=campaign.pk)
+    create(org, admin, title="Unrelated", url="https://acme.example/u")
+    with organization_scope(org):
+        for item in ContentItem.objects.all():
+            services.content_publish(organization=org, actor=admin, content=item)
+    client = client_for(employee)
+    for query in [f"hashtag={tag.pk}", f"topic={topic.pk}", f"campaign={campaign.pk}"]:
+        body = client.get(f"/o/{org.slug}/content/?{query}").content.decode()
+        assert "Solar roof" in body and "Unrelated" not in body, query
+    assert client.get(f"/o/{org.slug}/content/hashtags/{tag.pk}/").content.decode().count("Solar roof") >= 1
+    assert a.pk
+
+
+def test_search_is_ranked_and_highlights_safely(org, employee, client_for):
+    ContentItemFactory(
+        organization=org, title="Hiring engineers in Berlin", summary="We are hiring <script>alert(1)</script>"
+    )
+    ContentItemFactory(organization=org, title="Company picnic", summary="Engineers welcome too")
+    ContentItemFactory(organization=org, title="Quarterly numbers", summary="Nothing relevant")
+    with organization_scope(org):
+        ContentItem.objects.update(search_text="")  # the vector is generated from title/summary/search_text
+    body = client_for(employee).get(f"/o/{org.slug}/content/", {"q": "engineers"}).content.decode()
+    assert body.index("Hiring") < body.index("Company picnic")  # title match ranks first
+    assert "Quarterly numbers" not in body
+    assert "<mark>engineers</mark>" in body or "<mark>Engineers</mark>" in body
+    assert "<script>alert(1)</script>" not in body
+
+
+def test_highlight_escapes_everything_but_the_markers():
+    from content_library.selectors import highlight
+    from content_library.validation import SENTINELS
+
+    start, stop = SENTINELS
+    out = highlight(f'<img src=x onerror="a">{start}match{stop} &amp; <b>x</b>')
+    assert out == "&lt;img src=x onerror=&quot;a&quot;&gt;<mark>match</mark> &amp;amp; &lt;b&gt;x&lt;/b&gt;"
+
+
+def test_markers_typed_by_a_user_are_stripped(org, admin):
+    from content_library.validation import SENTINELS
+
+    item = create(org, admin, title=f"{SENTINELS[0]}sneaky{SENTINELS[1]}")
+    assert item.title == "sneaky"
+
+
+def test_most_shared_this_week(org, employee, client_for):
+    quiet = ContentItemFactory(organization=org, title="Quiet item")
+    popular = ContentItemFactory(
+        organization=org, title="Popular item", publish_at=timezone.now() - timezone.timedelta(days=3)
+    )
+    for _ in range(3):
+        ShareFactory(organization=org, content=popular, status="confirmed", confirmed_at=timezone.now(), code=None)
+    body = client_for(employee).get(f"/o/{org.slug}/content/?sort=popular").content.decode()
+    assert body.index("Popular item") < body.index("Quiet item")
+    assert quiet.pk
+
+
+def _populate(org, n, tags):
+    team = TeamFactory(organization=org)
+    for i in range(n):
+        item = ContentItemFactory(organization=org, audience_team_ids=[team.pk] if i % 3 == 0 else [])
+        with organization_scope(org):
+            from content_library.models import ContentHashtag
+
+            ContentHashtag.objects.bulk_create(
+                [ContentHashtag(organization=org, content=item, hashtag=t) for t in tags[: 1 + i % 3]]
+            )
+        ShareFactory(organization=org, content=item, status="confirmed", confirmed_at=timezone.now(), code=None)
+
+
+def test_feed_query_count_does_not_grow(org, employee, client_for):
+    tags = [HashtagFactory(organization=org) for _ in range(3)]
+    client = client_for(employee)
+    url = f"/o/{org.slug}/content/"
+    _populate(org, 3, tags)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _populate(org, 45, tags)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200 and response.content.decode().count("content-card") == 20
+    assert len(small.captured_queries) == len(large.captured_queries)
+    with CaptureQueriesContext(connection) as search:
+        client.get(url, {"q": "article"})
+    assert len(search.captured_queries) <= len(large.captured_queries) + 1
+
+
+# --- pages, roles, XSS ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["library/", "library/new/", "campaigns/new/", "topics/", "settings/", "review/"])
+def test_employee_gets_403_on_curator_pages(org, employee, client_for, path):
+    assert client_for(employee).get(f"/o/{org.slug}/content/{path}").status_code == 403
+
+
+def test_employee_cannot_create_publish_or_launch_and_nothing_changes(org, employee, admin, client_for):
+    draft = ContentItemFactory(organization=org, status="draft")
+    with organization_scope(org):
+        campaign = services.campaign_create(organization=org, actor=admin, name="Secret", team_ids=[])
+    client = client_for(employee)
+    base = f"/o/{org.slug}/content"
+    assert (
+        client.post(f"{base}/library/new/", {"kind": "link", "title": "X", "url": "https://a.example"}).status_code
+        == 403
+    )
+    assert client.post(f"{base}/items/{draft.pk}/publish/").status_code == 403
+    assert client.post(f"{base}/items/{draft.pk}/archive/").status_code == 403
+    assert client.post(f"{base}/campaigns/{campaign.pk}/launch/").status_code == 403
+    assert client.post(f"{base}/hashtags/", {"name": "Nope"}).status_code == 403
+    with organization_scope(org):
+        assert ContentItem.objects.count() == 1 and ContentItem.objects.get().status == "draft"
+        assert Campaign.objects.get().status == "draft" and not Hashtag.objects.exists()
+
+
+def test_employee_cannot_approve(org, employee, client_for):
+    other = MembershipFactory(organization=org).user
+    with organization_scope(org):
+        item = services.suggestion_create(organization=org, actor=other, url="https://a.example/s", title="S")
+        revision_id = item.revisions.get().pk
+    response = client_for(employee).post(f"/o/{org.slug}/content/revisions/{revision_id}/approve/")
+    assert response.status_code == 403
+    with organization_scope(org):
+        assert ContentItem.objects.get().status == "awaiting_approval"
+
+
+def test_someone_elses_share_page_is_404(org, employee, client_for):
+    share = ShareFactory(organization=org)
+    assert client_for(employee).get(f"/o/{org.slug}/content/shares/{share.pk}/").status_code == 404
+    assert client_for(employee).post(f"/o/{org.slug}/content/shares/{share.pk}/confirm/").status_code == 404
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_titles_and_captions_are_escaped_everywhere(org, admin, employee, client_for, payload):
+    item = create(org, admin, title=f"T {payload}", summary=payload, captions={"linkedin": payload, "x": payload[:200]})
+    with organization_scope(org):
+        services.content_publish(organization=org, actor=admin, content=item)
+        share = services.share_prepare(
+            organization=org, actor=employee, content=item, network="linkedin", caption=payload
+        )
+    pages = [
+        client_for(employee).get(f"/o/{org.slug}/content/").content,
+        client_for(employee).get(f"/o/{org.slug}/content/items/{item.pk}/").content,
+        client_for(employee).get(f"/o/{org.slug}/content/shares/{share.pk}/").content,
+        client_for(employee).get(f"/o/{org.slug}/content/", {"q": "T"}).content,
+        client_for(admin).get(f"/o/{org.slug}/content/library/").content,
+    ]
+    raw = payload.encode()
+    for body in pages:
+        if b"<" in raw:
+            assert raw not in body
+    assert b"<script>alert(1)</script>" not in b"".join(pages)
+
+
+def test_full_share_flow_through_the_pages(org, employee, client_for, item):
+    client = client_for(employee)
+    detail = client.get(f"/o/{org.slug}/content/items/{item.pk}/")
+    assert detail.status_code == 200 and b"Your post" in detail.content
+    response = client.post(
+        f"/o/{org.slug}/content/items/{item.pk}/share/", {"network": "bluesky", "caption": "My own words on this"}
+    )
+    assert response.status_code == 302
+    with organization_scope(org):
+        share = Share.objects.get()
+    ready = client.get(response["Location"]).content.decode()
+    assert "https://bsky.app/intent/compose?text=My%20own%20words%20on%20this" in ready
+    assert f"/l/{share.code}" in ready
+    assert client.post(f"/o/{org.slug}/content/shares/{share.pk}/confirm/").status_code == 302
+    assert client.post(f"/o/{org.slug}/content/shares/{share.pk}/confirm/").status_code == 302
+    with organization_scope(org):
+        assert Share.objects.get().status == "confirmed" and ContentItem.objects.get().share_count == 1
+    mine = client.get(f"/o/{org.slug}/content/mine/").content.decode()
+    assert item.title in mine
+
+
+def test_results_pages(org, admin, employee, client_for, item):
+    ShareFactory(
+        organization=org, content=item, user=employee, status="confirmed", confirmed_at=timezone.now(), network="x"
+    )
+    with organization_scope(org):
+        campaign = services.campaign_create(organization=org, actor=admin, name="C")
+    for url in [f"items/{item.pk}/results/", f"campaigns/{campaign.pk}/"]:
+        response = client_for(admin).get(f"/o/{org.slug}/content/{url}")
+        assert response.status_code == 200
+    assert client_for(employee).get(f"/o/{org.slug}/content/items/{item.pk}/results/").status_code == 403
+    body = client_for(admin).get(f"/o/{org.slug}/content/items/{item.pk}/results/").content.decode()
+    assert employee.full_name in body or employee.email in body
+
+
+def test_every_content_page_renders_for_an_admin(org, admin, client_for, item):
+    tag = HashtagFactory(organization=org)
+    with organization_scope(org):
+        campaign = services.campaign_create(organization=org, actor=admin, name="C")
+    client = client_for(admin)
+    for url in [
+        "",
+        "?sort=popular",
+        "mine/",
+        "preferences/",
+        "suggest/",
+        "review/",
+        "library/",
+        "library/new/",
+        f"items/{item.pk}/",
+        f"items/{item.pk}/edit/",
+        "hashtags/",
+        f"hashtags/{tag.pk}/",
+        "topics/",
+        "campaigns/",
+        "campaigns/new/",
+        f"campaigns/{campaign.pk}/",
+        f"campaigns/{campaign.pk}/edit/",
+        "settings/",
+    ]:
+        assert client.get(f"/o/{org.slug}/content/{url}").status_code == 200, url

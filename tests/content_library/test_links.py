@@ -1,0 +1,208 @@
+"""/l/<code>: the redirect, crawlers, repeat clicks, unknown codes, the cross-organization lookup,
+and the click flush that never loses or double-counts a click."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from advocacy.tenancy.context import organization_scope
+from content_library import links, services
+from content_library.models import ClickDaily, ClickFlushState, ContentItem, Share
+from tests.content_library.factories import ContentItemFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+
+
+def click(code, ip="203.0.113.7", ua=BROWSER):
+    return Client(REMOTE_ADDR=ip).get(f"/l/{code}", HTTP_USER_AGENT=ua)
+
+
+def stored_clicks(org, share=None):
+    with organization_scope(org):
+        qs = ClickDaily.objects.filter(organization=org)
+        if share is not None:
+            qs = qs.filter(share=share)
+        return sum(qs.values_list("clicks", flat=True))
+
+
+def test_redirects_to_the_destination_with_utm_parameters(prepared_share):
+    response = click(prepared_share.code)
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("https://news.example.com/articles/")
+    query = parse_qs(urlsplit(location).query)
+    assert query["utm_source"] == ["linkedin"] and query["utm_medium"] == ["social"]
+    assert not response.cookies
+
+
+def test_the_redirect_touches_no_session_and_no_database_on_a_cache_hit(prepared_share, django_assert_num_queries):
+    click(prepared_share.code)  # warms the cache (it was also warmed on commit)
+    with django_assert_num_queries(0):
+        response = click(prepared_share.code, ip="198.51.100.1")
+    assert response.status_code == 302
+    assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
+
+
+def test_cache_miss_resolves_through_the_sql_function_with_one_query(prepared_share, django_assert_num_queries):
+    links.forget_link(prepared_share.code)
+    with django_assert_num_queries(1):
+        assert click(prepared_share.code).status_code == 302
+
+
+def test_unknown_code_gets_a_404_page():
+    response = click("nope1234")
+    assert response.status_code == 404
+    assert b"Link not found" in response.content
+
+
+def test_crawlers_get_open_graph_tags_and_are_not_counted(org, prepared_share):
+    for ua in [
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+        "Twitterbot/1.0",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "Mastodon/4.2.0 (http.rb/5.1.1; +https://mastodon.social/) Bot",
+        "Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)",
+        "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+        "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+        "WhatsApp/2.23.20.0",
+        "TelegramBot (like TwitterBot)",
+    ]:
+        response = click(prepared_share.code, ua=ua)
+        assert response.status_code == 200, ua
+        assert b'property="og:title" content="Quarterly results beat expectations"' in response.content
+    with organization_scope(org):
+        assert links.flush_clicks(organization=org) == 0
+    assert stored_clicks(org) == 0
+
+
+def test_repeated_clicks_from_one_client_count_once(org, prepared_share):
+    for _ in range(3):
+        click(prepared_share.code, ip="203.0.113.9")
+    click(prepared_share.code, ip="203.0.113.10")
+    assert links.flush_clicks(organization=org) == 2
+    assert stored_clicks(org) == 2
+
+
+def test_clicks_are_attributed_to_share_employee_content_campaign_by_day(org, employee, prepared_share):
+    click(prepared_share.code, ip="203.0.113.11")
+    click(prepared_share.code, ip="203.0.113.12")
+    links.flush_clicks(organization=org)
+    with organization_scope(org):
+        row = ClickDaily.objects.get(organization=org, share=prepared_share)
+        assert (row.clicks, row.user_id, row.content_id, row.network) == (
+            2,
+            employee.pk,
+            prepared_share.content_id,
+            "linkedin",
+        )
+        assert Share.objects.get(pk=prepared_share.pk).click_count == 2
+        assert ContentItem.objects.get(pk=prepared_share.content_id).click_count == 2
+
+
+def test_flush_running_twice_counts_each_click_once(org, prepared_share):
+    for i in range(5):
+        click(prepared_share.code, ip=f"203.0.113.{20 + i}")
+    assert links.flush_clicks(organization=org) == 5
+    assert links.flush_clicks(organization=org) == 0
+    assert stored_clicks(org) == 5
+
+
+def test_flush_failing_after_its_commit_loses_and_duplicates_nothing(org, prepared_share, monkeypatch):
+    for i in range(4):
+        click(prepared_share.code, ip=f"203.0.113.{40 + i}")
+
+    def boom(*args, **kwargs):
+        raise ConnectionError("worker killed after the commit")
+
+    monkeypatch.setattr(links, "_trim", boom)
+    with pytest.raises(ConnectionError):
+        links.flush_clicks(organization=org)
+    assert stored_clicks(org) == 4  # committed
+    assert links.client().xlen(links.stream_key(org.pk)) == 4  # but not trimmed
+    monkeypatch.undo()
+    click(prepared_share.code, ip="203.0.113.99")
+    assert links.flush_clicks(organization=org) == 1  # only the new click
+    assert stored_clicks(org) == 5
+    assert links.client().xlen(links.stream_key(org.pk)) == 0
+    assert links.pending_organizations() == []
+
+
+def test_flush_failing_before_its_commit_leaves_the_clicks_for_the_next_run(org, prepared_share, monkeypatch):
+    for i in range(3):
+        click(prepared_share.code, ip=f"203.0.113.{60 + i}")
+    real_apply = links._apply
+
+    def failing_apply(organization, entries):
+        real_apply(organization, entries)  # writes, then the transaction fails
+        raise RuntimeError("database went away midway")
+
+    monkeypatch.setattr(links, "_apply", failing_apply)
+    with pytest.raises(RuntimeError):
+        links.flush_clicks(organization=org)
+    assert stored_clicks(org) == 0
+    with organization_scope(org):
+        assert not ClickFlushState.objects.filter(organization=org).exclude(last_entry_id="0-0").exists()
+    monkeypatch.undo()
+    assert links.flush_clicks(organization=org) == 3
+    assert stored_clicks(org) == 3
+
+
+def test_flush_in_batches_stores_every_click(org, prepared_share):
+    for i in range(23):
+        click(prepared_share.code, ip=f"192.0.2.{i}")
+    assert links.flush_clicks(organization=org, batch_size=5) == 23
+    assert stored_clicks(org) == 23
+
+
+def test_dispatch_sends_one_flush_per_pending_organization(org, prepared_share, settings):
+    from content_library import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from advocacy.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        click(prepared_share.code, ip="192.0.2.200")
+        assert links.pending_organizations() == [org.pk]
+        assert tasks.dispatch_click_flush() == 1
+    finally:
+        app.conf.task_always_eager = False
+    assert stored_clicks(org) == 1
+    assert links.pending_organizations() == []
+
+
+def test_the_lookup_function_answers_only_organization_and_destination(org, other_org, prepared_share):
+    # Row-level security stays on: with no organization, the table shows nothing...
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM content_library_share")
+        assert cursor.fetchone()[0] == 0
+        # ...and the function answers exactly two columns for one code.
+        cursor.execute("SELECT * FROM resolve_tracked_link(%s)", [prepared_share.code])
+        rows = cursor.fetchall()
+        assert [d[0] for d in cursor.description] == ["organization_id", "destination"]
+        assert rows == [(org.pk, prepared_share.destination)]
+        # the bypass is not left on for the rest of the transaction
+        cursor.execute("SELECT coalesce(current_setting('app.bypass_rls', true), '')")
+        assert cursor.fetchone()[0] != "on"
+        cursor.execute("SELECT count(*) FROM content_library_share")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_a_tracked_link_reveals_no_other_data(org, other_org, prepared_share):
+    other_item = ContentItemFactory(organization=other_org, title="Other org secret plan")
+    response = click(prepared_share.code, ua="Twitterbot/1.0")
+    assert b"Other org secret plan" not in response.content
+    assert other_org.name.encode() not in response.content
+    assert org.name.encode() not in response.content
+    assert other_item.title.encode() not in click(prepared_share.code).content
+
+
+def test_items_without_a_link_get_no_tracked_link(org, employee):
+    text_item = ContentItemFactory(organization=org, kind="text", url="")
+    with organization_scope(org):
+        share = services.share_prepare(organization=org, actor=employee, content=text_item, network="x", caption="Hi")
+    assert share.code is None and share.short_url == ""

@@ -13,7 +13,7 @@ from advocacy.permissions import Role
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership, Organization, Team
 
-SEEDERS: list[str] = []
+SEEDERS: list[str] = ["policies.demo.seed", "content_library.demo.seed"]
 
 ORGS = [("acme", "Acme Corporation"), ("globex", "Globex")]
 TEAMS = ["Marketing", "Engineering", "Sales", "People"]

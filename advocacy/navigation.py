@@ -19,6 +19,16 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("", "Home", "org_home", "org.view", "home"),
+    NavItem("Content", "Content feed", "content_feed", "content.view", "share"),
+    NavItem("Content", "My shares", "content_my_shares", "content.view", "chart"),
+    NavItem("Content", "Suggest content", "content_suggest", "content.suggest", "lightbulb"),
+    NavItem("Content", "Library", "content_library", "content.manage", "book"),
+    NavItem("Content", "Campaigns", "content_campaigns", "content.view", "target"),
+    NavItem("Content", "Hashtags", "content_hashtags", "content.view", "hash"),
+    NavItem("Content", "Review queue", "content_review", "content.approve", "inbox"),
+    NavItem("Policies", "Policies", "policies_list", "policies.view", "file"),
+    NavItem("Policies", "Questions", "policies_questions", "policies.answer", "help"),
+    NavItem("Policies", "Policy settings", "policies_settings", "policies.settings", "settings"),
     NavItem("Administration", "Members", "members_list", "members.view", "users"),
     NavItem("Administration", "Teams", "teams_list", "teams.manage", "layers"),
     NavItem("Administration", "Invitations", "invitations_list", "invitations.manage", "mail"),

@@ -28,6 +28,24 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "teams.manage": ADMIN,
     "audit.view": ADMIN,
     "audit.export": ADMIN,
+    # policies: HR writes, reviews and publishes; admins follow the tracking; everyone reads and acknowledges
+    "policies.view": EVERYONE,
+    "policies.author": frozenset({Role.HR}),
+    "policies.review": frozenset({Role.HR}),
+    "policies.publish": frozenset({Role.HR}),
+    "policies.track": frozenset({Role.HR, Role.ADMIN}),
+    "policies.remind": frozenset({Role.HR}),
+    "policies.answer": frozenset({Role.HR}),
+    "policies.settings": frozenset({Role.HR, Role.ADMIN}),
+    # content library: everyone browses, shares and suggests; admins curate; moderators may approve
+    # when the organization allows it (checked by content_library.services.may_approve)
+    "content.view": EVERYONE,
+    "content.share": EVERYONE,
+    "content.suggest": EVERYONE,
+    "content.manage": ADMIN,
+    "content.approve": frozenset({Role.ADMIN, Role.MODERATOR}),
+    "content.results": ADMIN,
+    "content.settings": ADMIN,
 }
 
 

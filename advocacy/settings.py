@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "advocacy.accounts",
     "advocacy.tenancy",
     "advocacy.audit",
+    "content_library",
+    "policies",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "advocacy.accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Advocacy] "
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Counted in the cache (Redis): per client address and per account ("key" is the email address).
+# allauth merges these over its defaults (change_password, manage_email, reauthenticate, ...).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -164,6 +171,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Advocacy"
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_DIGITS = 6
+# Accept the code of the neighbouring 30-second window too (phone clocks drift); a code is still
+# usable once only (allauth marks it used in the cache).
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
 # --- Email ---------------------------------------------------------------------------------------------
@@ -216,15 +229,15 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "advocacy.api.throttling.UserRateThrottle",
+        "advocacy.api.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_USER_RATE", "1200/min"),
         "anon": os.environ.get("API_ANON_RATE", "60/min"),
     },
     "EXCEPTION_HANDLER": "advocacy.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "advocacy.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -238,6 +251,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "Role": "advocacy.permissions.Role",
+        "InvitationStatus": "advocacy.api.serializers.INVITATION_STATUSES",
+        "PolicyStatus": "policies.models.Policy.Status",
+        "PolicyKind": "policies.models.PolicyKind",
+        "PolicyVersionStatus": "policies.models.PolicyVersion.Status",
+        "PolicyQuestionKind": "policies.models.PolicyQuestion.Kind",
+        "CampaignStatus": "content_library.models.Campaign.Status",
+        "ContentKind": "content_library.models.ContentItem.Kind",
+        "ContentStatus": "content_library.models.ContentItem.Status",
+        "ContentRevisionStatus": "content_library.models.ContentRevision.Status",
+        "ShareStatus": "content_library.models.Share.Status",
+    },
+    # No call-outs from the docs page: the online validator badge would send the schema URL away.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
 }
 
 # --- Celery --------------------------------------------------------------------------------------------

@@ -15,6 +15,20 @@ def tenancy(request):
         "organization": getattr(request, "organization", None),
         "membership": membership,
         "can": membership.actions if membership is not None else frozenset(),
-        "my_memberships": switcher,
-        "nav_sections": lambda: nav_for(request),
+        # Computed when a template first uses them, then reused: a template calls a callable at every
+        # lookup, and base.html looks nav_sections up twice (menu and sidebar), pages once more.
+        "my_memberships": once(switcher),
+        "nav_sections": once(lambda: nav_for(request)),
     }
+
+
+def once(function):
+    """`function` called at most once; later calls return its first result."""
+    results = []
+
+    def wrapper():
+        if not results:
+            results.append(function())
+        return results[0]
+
+    return wrapper

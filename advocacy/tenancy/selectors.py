@@ -13,9 +13,12 @@ STAFF_ROLES = {Role.ADMIN, Role.HR, Role.MODERATOR}
 
 def membership_for_request(*, organization: Organization, user) -> Membership | None:
     """The caller's active membership in the active organization, or None (-> 404)."""
-    return (
+    membership = (
         Membership.objects.select_related("team").filter(organization=organization, user=user, is_active=True).first()
     )
+    if membership is not None:
+        membership.organization = organization  # already loaded: no query when it is read (staff_needs_mfa)
+    return membership
 
 
 def staff_needs_mfa(*, membership: Membership, user) -> bool:
@@ -75,20 +78,26 @@ def member_list(
     search: str = "",
     role: str = "",
     team_id=None,
+    no_team: bool = False,
     status: str = "active",
 ):
+    """Members with their user and team (one query per page whatever the size). `team_id` must
+    already be checked against the organization (forms limit it to the organization's teams)."""
     qs = Membership.objects.filter(organization=organization).select_related("user", "team")
+    search = (search or "").strip()
     if search:
         qs = qs.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
     if role:
         qs = qs.filter(roles__contains=[role])
-    if team_id:
+    if no_team:
+        qs = qs.filter(team__isnull=True)
+    elif team_id:
         qs = qs.filter(team_id=team_id)
     if status == "active":
         qs = qs.filter(is_active=True)
-    elif status == "inactive":
+    elif status in ("inactive", "deactivated"):
         qs = qs.filter(is_active=False)
-    return qs.order_by("user__email")
+    return qs.order_by("user__email", "pk")
 
 
 def team_list(*, organization: Organization):
@@ -100,12 +109,53 @@ def team_list(*, organization: Organization):
 
 
 def invitation_list(*, organization: Organization, status: str = "pending"):
+    """Invitations, newest first; status pending / accepted / revoked / expired / "" (all)."""
     from django.utils import timezone
 
+    now = timezone.now()
     qs = Invitation.objects.filter(organization=organization).select_related("team", "invited_by")
     if status == "pending":
-        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
-    return qs.order_by("-created_at")
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    elif status == "accepted":
+        qs = qs.filter(accepted_at__isnull=False)
+    elif status == "revoked":
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=False)
+    elif status == "expired":
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now)
+    return qs.order_by("-created_at", "-pk")
+
+
+def invitation_counts(*, organization: Organization) -> dict:
+    """Invitations by status, in one query."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+    return Invitation.objects.filter(organization=organization).aggregate(
+        pending=Count("id", filter=open_ & Q(expires_at__gt=now)),
+        expired=Count("id", filter=open_ & Q(expires_at__lte=now)),
+        accepted=Count("id", filter=Q(accepted_at__isnull=False)),
+        revoked=Count("id", filter=Q(accepted_at__isnull=True, revoked_at__isnull=False)),
+        all=Count("id"),
+    )
+
+
+def roster_import_list(*, organization: Organization, limit: int = 10):
+    """Recent roster imports, without their (large) content and report."""
+    return (
+        RosterImport.objects.filter(organization=organization)
+        .select_related("uploaded_by")
+        .defer("content", "report")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def member_counts(*, organization: Organization) -> dict:
+    """Active / deactivated member counts in one query (the members page's tabs)."""
+    return Membership.objects.filter(organization=organization).aggregate(
+        active=Count("id", filter=Q(is_active=True)),
+        deactivated=Count("id", filter=Q(is_active=False)),
+    )
 
 
 def organization_stats(*, organization: Organization) -> dict:

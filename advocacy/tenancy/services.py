@@ -322,7 +322,7 @@ def invitation_find_by_token(raw_token: str) -> Invitation | None:
     with dangerously_unscoped():
         return (
             Invitation.objects.unscoped()
-            .select_related("organization", "team")
+            .select_related("organization", "team", "invited_by")
             .filter(token_hash=Invitation.hash_token(raw_token or ""))
             .first()
         )
@@ -358,3 +358,195 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit_record(organization=organization, actor=user, action="invitation.accepted", target=invitation)
     return membership
+
+
+# --- roster imports (bulk invitations from CSV) ----------------------------------------------------------
+
+ROSTER_CHUNK_MIN = 25
+
+
+@transaction.atomic
+def roster_import_create(*, organization: Organization, actor, filename: str, content: str):
+    """Store a validated roster and queue its processing. Raises ValidationError for a bad file
+    (nothing is created then)."""
+    from . import roster
+    from .models import RosterImport
+    from .tasks import enqueue, process_roster_import
+
+    rows = roster.parse(content)
+    roster_import = RosterImport.objects.create(
+        organization=organization,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        filename=(filename or "roster.csv")[:200],
+        content=content,
+        total_rows=len(rows),
+    )
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="roster_import.created",
+        target=roster_import,
+        data={"filename": roster_import.filename, "rows": len(rows)},
+    )
+    enqueue(process_roster_import, organization, roster_import.pk)
+    return roster_import
+
+
+def _roster_chunk_size(total: int) -> int:
+    """Progress is committed every N rows: often enough for a lively bar, at most ~100 commits."""
+    return max(ROSTER_CHUNK_MIN, -(-total // 100))
+
+
+def _roster_outcome(row, outcome: str, reason: str, roles: list[str] | None = None) -> dict:
+    return {
+        "row": row.row,
+        "name": row.name,
+        "email": row.email,
+        "team": row.team,
+        "roles": " ".join(roles) if roles is not None else row.roles,
+        "outcome": outcome,
+        "reason": reason,
+    }
+
+
+def _roster_process_rows(*, organization: Organization, actor, rows, earlier: list[dict]) -> list[dict]:
+    """Decide and apply one chunk of rows; `earlier` is the report so far (for duplicates)."""
+    from django.core.validators import validate_email
+
+    from . import roster
+
+    seen = {e["email"].strip().lower(): e["row"] for e in earlier if e["outcome"] != "rejected" and e["email"]}
+    emails = {r.email.strip().lower() for r in rows if r.email.strip()}
+    teams = {t.name.lower(): t for t in Team.objects.filter(organization=organization)}
+    members = {
+        e.lower()
+        for e in Membership.objects.filter(organization=organization, user__email__in=emails).values_list(
+            "user__email", flat=True
+        )
+    }
+    invited = {
+        e.lower()
+        for e in Invitation.objects.filter(
+            organization=organization,
+            email__in=emails,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).values_list("email", flat=True)
+    }
+    report = []
+    for row in rows:
+        email = row.email.strip().lower()
+        if not email:
+            report.append(_roster_outcome(row, "rejected", "Missing email address"))
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            report.append(_roster_outcome(row, "rejected", f"“{row.email}” is not a valid email address"))
+            continue
+        if email in seen:
+            report.append(_roster_outcome(row, "skipped", f"Duplicate of row {seen[email]} in this file"))
+            continue
+        roles, unknown = roster.parse_roles(row.roles)
+        if unknown:
+            names = ", ".join(f"“{u}”" for u in unknown)
+            report.append(
+                _roster_outcome(row, "rejected", f"Unknown role {names}: use employee, hr, moderator or admin")
+            )
+            continue
+        team = None
+        if row.team:
+            team = teams.get(row.team.lower())
+            if team is None:
+                report.append(_roster_outcome(row, "rejected", f"No team named “{row.team}”", roles))
+                continue
+        seen[email] = row.row
+        if email in members:
+            report.append(_roster_outcome(row, "skipped", "Already a member", roles))
+            continue
+        if email in invited:
+            report.append(_roster_outcome(row, "skipped", "Already invited (invitation pending)", roles))
+            continue
+        try:
+            invitation_create(
+                organization=organization, actor=actor, email=email, roles=roles, team=team, full_name=row.name
+            )
+        except ValidationError as exc:
+            seen.pop(email, None)
+            report.append(_roster_outcome(row, "rejected", " ".join(exc.messages), roles))
+            continue
+        report.append(_roster_outcome(row, "created", "Invitation sent", roles))
+    return report
+
+
+def roster_import_run(*, organization: Organization, roster_import_id: int, chunk_size: int | None = None) -> None:
+    """Process a roster import from where it stopped. Each chunk of rows, its invitations, its report
+    lines and the progress counter commit together, under a row lock on the import: a worker killed
+    midway loses only the unfinished chunk, and a second run (retry, duplicate delivery) resumes
+    without inviting anyone twice. Opens its own transactions (called from a task)."""
+    from . import roster
+    from .models import RosterImport
+
+    with organization_scope(organization):
+        roster_import = RosterImport.objects.filter(organization=organization, pk=roster_import_id).first()
+        if roster_import is None or roster_import.status == RosterImport.Status.DONE:
+            return
+        rows = roster.parse(roster_import.content)
+        RosterImport.objects.filter(pk=roster_import.pk).update(
+            status=RosterImport.Status.RUNNING, total_rows=len(rows), error=""
+        )
+    size = chunk_size or _roster_chunk_size(len(rows))
+    try:
+        while True:
+            with organization_scope(organization):
+                locked = RosterImport.objects.select_for_update().get(organization=organization, pk=roster_import_id)
+                if locked.status == RosterImport.Status.DONE:
+                    return
+                start = locked.processed_rows
+                if start >= len(rows):
+                    locked.status = RosterImport.Status.DONE
+                    locked.finished_at = timezone.now()
+                    locked.save(update_fields=["status", "finished_at"])
+                    counts = {o: sum(1 for e in locked.report if e["outcome"] == o) for o in roster.OUTCOMES}
+                    audit_record(
+                        organization=organization,
+                        actor=locked.uploaded_by,
+                        action="roster_import.finished",
+                        target=locked,
+                        data=counts,
+                    )
+                    return
+                report = list(locked.report)[:start]
+                chunk = rows[start : start + size]
+                report += _roster_process_rows(
+                    organization=organization, actor=locked.uploaded_by, rows=chunk, earlier=report
+                )
+                locked.report = report
+                locked.processed_rows = start + len(chunk)
+                locked.status = RosterImport.Status.RUNNING
+                locked.save(update_fields=["report", "processed_rows", "status"])
+    except Exception as exc:
+        with organization_scope(organization):
+            RosterImport.objects.filter(organization=organization, pk=roster_import_id).update(
+                status=RosterImport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:1000]
+            )
+        raise
+
+
+@transaction.atomic
+def roster_import_resume(*, organization: Organization, actor, roster_import):
+    """Queue an unfinished import again (after a failure); it continues from its last committed row."""
+    from .models import RosterImport
+    from .tasks import enqueue, process_roster_import
+
+    if roster_import.organization_id != organization.pk:
+        raise ValidationError("That import does not belong to this organization.")
+    if roster_import.status == RosterImport.Status.DONE:
+        raise ValidationError("This import has already finished.")
+    RosterImport.objects.filter(organization=organization, pk=roster_import.pk).update(
+        status=RosterImport.Status.QUEUED, error=""
+    )
+    audit_record(organization=organization, actor=actor, action="roster_import.resumed", target=roster_import)
+    enqueue(process_roster_import, organization, roster_import.pk)
+    return roster_import

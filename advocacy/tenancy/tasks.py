@@ -10,9 +10,13 @@ from .context import organization_scope
 from .models import Organization
 
 
-def tenant_task(**options):
+def tenant_task(*, own_transactions: bool = False, **options):
     """Declare a task whose first argument is `organization_id`; the function receives the
-    organization (keyword `organization`) and runs inside its scope."""
+    organization (keyword `organization`) and runs inside its scope (one transaction).
+
+    `own_transactions=True` is for long tasks that commit as they go (progress others can see, a
+    worker killed midway keeps the finished chunks): the function receives the organization and
+    enters `organization_scope(organization)` itself for each unit of work."""
     options.setdefault("acks_late", True)
 
     def decorator(fn):
@@ -20,6 +24,8 @@ def tenant_task(**options):
         @wraps(fn)
         def task(organization_id, *args, **kwargs):
             organization = Organization.objects.get(pk=organization_id)
+            if own_transactions:
+                return fn(*args, organization=organization, **kwargs)
             with organization_scope(organization):
                 return fn(*args, organization=organization, **kwargs)
 
@@ -40,3 +46,14 @@ def fan_out(task, *args, **kwargs) -> int:
     for organization_id in ids:
         task.delay(organization_id, *args, **kwargs)
     return len(ids)
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+@tenant_task(own_transactions=True)
+def process_roster_import(roster_import_id, *, organization):
+    """Invite the people of an uploaded roster, committing every few rows; safe to run again."""
+    from .services import roster_import_run
+
+    roster_import_run(organization=organization, roster_import_id=roster_import_id)

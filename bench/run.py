@@ -1,0 +1,524 @@
+#!/usr/bin/env python3
+"""The benchmark: pages of bench/targets.py under load, next to a baseline view, at two data sizes.
+
+    python bench/run.py [--quick] [--small 100] [--large 10000] [--duration 10] [--targets org_home]
+    make bench ARGS="--quick"
+
+With DATABASE_URL and REDIS_URL set it uses those servers (the database role must not be a
+superuser: a superuser bypasses row-level security and the figures would flatter); otherwise it
+runs itself through `scripts/dev.py bench`, which starts the embedded ones. Then, in a database of
+its own (`advocacy_bench`, dropped and created afresh):
+
+1. migrate, collectstatic, seed_demo;
+2. for each size (small, then large): generate_scale_data --employees N --orgs M (topping up),
+   VACUUM ANALYZE; bench/probe.py counts each page's SQL queries with Django's test client and
+   signs the pages' users in; gunicorn starts (production settings: DJANGO_DEBUG off, 2 sync
+   workers, BENCH_BASELINE=1) on a free port of 127.0.0.1; each page and the baseline view are
+   loaded for a fixed time with wrk (or a Python keep-alive loader when wrk is missing) after a
+   short warm-up;
+3. prints a table, writes bench/results/<timestamp>.json and latest.json, and exits 1 when a target
+   is under its throughput ratio (page / baseline requests per second) at the large size, its query
+   count differs between the sizes, or any request failed.
+
+Only 127.0.0.1 is ever loaded. This is not part of the test suite: timings are never tested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.targets import BASELINE, TARGETS, Target  # noqa: E402
+
+PY = sys.executable
+RESULTS = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+BASELINE_END = f"{BASELINE.name} (end)"
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # as behind the production proxy (no SSL redirect)
+
+WRK_SCRIPT = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCHJSON {\"requests\": %d, \"duration_us\": %d, \"p50_us\": %d, \"p95_us\": %d, \"p99_us\": %d, " ..
+    "\"max_us\": %d, \"errors\": {\"connect\": %d, \"read\": %d, \"write\": %d, \"status\": %d, \"timeout\": %d}}\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+# --- databases -----------------------------------------------------------------------------------------
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def connect(url: str):
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    return connection
+
+
+def recreate_database(server_url: str, name: str) -> str:
+    """Drop and create `name`, owned by the URL's role, which must not bypass row-level security."""
+    with contextlib.closing(connect(with_database(server_url, "postgres"))) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        role, bypasses = cursor.fetchone()
+        if bypasses:
+            raise SystemExit(
+                f"bench: the role {role!r} of DATABASE_URL is a superuser or bypasses row-level security; "
+                "use the application's role (e.g. advocacy) so the figures include row-level security."
+            )
+        log(f"creating database {name} (owner {role})")
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    return version
+
+
+def vacuum_analyze(url: str) -> None:
+    """Fresh statistics and visibility maps after the bulk inserts, so autovacuum does not do it
+    in the middle of a measurement (only the role's own tables; catalogs are skipped)."""
+    with contextlib.closing(connect(url)) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SET client_min_messages = error")
+        cursor.execute("VACUUM (ANALYZE)")
+
+
+# --- Django commands and the server --------------------------------------------------------------------
+
+
+def manage(env: dict, *command: str) -> None:
+    log(f"manage.py {' '.join(command)}")
+    subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def http_get(port: int, path: str, headers: dict, timeout: float = 10) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+class Server:
+    """gunicorn on a free port of 127.0.0.1, stopped by its own pid."""
+
+    def __init__(self, env: dict, workers: int, log_path: Path):
+        self.port = free_port()
+        self.log_path = log_path
+        command = [
+            PY,
+            "-m",
+            "gunicorn",
+            "advocacy.wsgi",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "1",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+        ]
+        self.command = command
+        self.log_file = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            if self.process.poll() is not None:
+                raise SystemExit(f"bench: gunicorn exited with {self.process.returncode}; see {log_path}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if http_get(self.port, "/healthz", PROXY_HEADERS, timeout=2)[0] == 200:
+                    return
+            if time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit(f"bench: gunicorn did not answer /healthz in 30s; see {log_path}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+
+# --- load ----------------------------------------------------------------------------------------------
+
+
+def load_wrk(port: int, path: str, headers: dict, connections: int, duration: float, script: Path) -> dict:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "10s", "-s", str(script)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCHJSON "))
+    raw = json.loads(line[len("BENCHJSON ") :])
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "requests": raw["requests"],
+        "seconds": round(seconds, 3),
+        "rps": raw["requests"] / seconds if seconds else 0.0,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "errors": sum(raw["errors"].values()),
+        "error_detail": raw["errors"],
+    }
+
+
+def percentile(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(pct / 100 * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def load_python(port: int, path: str, headers: dict, connections: int, duration: float, script=None) -> dict:
+    """Threads with keep-alive http.client connections (reconnecting when the server closes)."""
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+    deadline = time.perf_counter() + duration
+
+    def worker(slot: int) -> None:
+        connection = None
+        while time.perf_counter() < deadline:
+            try:
+                if connection is None:
+                    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+                started = time.perf_counter()
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                latencies[slot].append(time.perf_counter() - started)
+                if response.status >= 400:
+                    errors[slot] += 1
+                if response.will_close:
+                    connection.close()
+                    connection = None
+            except (OSError, http.client.HTTPException):
+                errors[slot] += 1
+                if connection is not None:
+                    connection.close()
+                connection = None
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(slot,)) for slot in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    values = sorted(value for values in latencies for value in values)
+    return {
+        "requests": len(values),
+        "seconds": round(seconds, 3),
+        "rps": len(values) / seconds,
+        "p50_ms": percentile(values, 50) * 1000,
+        "p95_ms": percentile(values, 95) * 1000,
+        "p99_ms": percentile(values, 99) * 1000,
+        "max_ms": (values[-1] if values else 0.0) * 1000,
+        "errors": sum(errors),
+        "error_detail": {"failed": sum(errors)},
+    }
+
+
+# --- one size ------------------------------------------------------------------------------------------
+
+
+def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, args, loader, workdir: Path) -> dict:
+    manage(env, "generate_scale_data", "--employees", str(employees), "--orgs", str(orgs))
+    vacuum_analyze(bench_url)
+    probe_out = workdir / f"probe-{size}.json"
+    probe_command = [PY, "bench/probe.py", "--out", str(probe_out)]
+    if args.targets:
+        probe_command += ["--targets", args.targets]
+    log(f"counting queries ({size})")
+    subprocess.run(probe_command, cwd=ROOT, env=env, check=True)
+    probed = json.loads(probe_out.read_text())["targets"]
+
+    results: dict[str, dict] = {}
+    # The baseline is loaded first and again last: the ratio uses the mean of the two, and their
+    # difference shows how steady the machine was during the run.
+    order = list(probed) + ([BASELINE_END] if BASELINE.name in probed else [])
+    server = Server(env, args.workers, workdir / f"gunicorn-{size}.log")
+    try:
+        for name in order:
+            info = probed[BASELINE.name if name == BASELINE_END else name]
+            headers = dict(PROXY_HEADERS)
+            if info["cookie"]:
+                headers["Cookie"] = info["cookie"]
+            status, _ = http_get(server.port, info["path"], headers)
+            result = {key: info[key] for key in ("path", "user", "queries", "queries_cold", "sql")}
+            result.update(status=status, expect_status=info["expect_status"])
+            results[name] = result
+            if status != info["expect_status"] or info["status"] != info["expect_status"]:
+                log(
+                    f"{name}: {info['path']} answered {status} (test client {info['status']}), "
+                    f"expected {info['expect_status']}; not loaded"
+                )
+                continue
+            log(f"loading {name} {info['path']} ({size}) for {args.duration:g}s")
+            if args.warmup > 0:
+                loader(server.port, info["path"], headers, args.connections, args.warmup, workdir / "wrk.lua")
+            result.update(
+                loader(server.port, info["path"], headers, args.connections, args.duration, workdir / "wrk.lua")
+            )
+    finally:
+        server.stop()
+    baseline_runs = [results[name]["rps"] for name in (BASELINE.name, BASELINE_END) if "rps" in results.get(name, {})]
+    baseline_rps = sum(baseline_runs) / len(baseline_runs) if baseline_runs else None
+    for result in results.values():
+        if baseline_rps and "rps" in result:
+            result["ratio"] = result["rps"] / baseline_rps
+    spread = (max(baseline_runs) - min(baseline_runs)) / baseline_rps if baseline_rps else None
+    return {
+        "size": size,
+        "employees": employees,
+        "orgs": orgs,
+        "baseline_rps": baseline_rps,
+        "baseline_spread": spread,
+        "load_average_after": os.getloadavg(),
+        "targets": results,
+    }
+
+
+# --- verdicts and output -------------------------------------------------------------------------------
+
+
+def verdicts(runs: list[dict], targets: list[Target]) -> list[dict]:
+    by_size = {run["size"]: run for run in runs}
+    checks = []
+    for run in runs:
+        for name, result in run["targets"].items():
+            if result.get("status") != result.get("expect_status"):
+                checks.append(
+                    {
+                        "target": name,
+                        "check": f"status at {run['size']}",
+                        "ok": False,
+                        "detail": f"{result.get('status')} != {result.get('expect_status')}",
+                    }
+                )
+            elif result.get("errors"):
+                checks.append(
+                    {
+                        "target": name,
+                        "check": f"errors at {run['size']}",
+                        "ok": False,
+                        "detail": f"{result['errors']} failed requests {result['error_detail']}",
+                    }
+                )
+    large = by_size.get("large")
+    for target in targets:
+        if target.min_ratio is not None and large is not None:
+            ratio = large["targets"].get(target.name, {}).get("ratio")
+            checks.append(
+                {
+                    "target": target.name,
+                    "check": f"throughput >= {target.min_ratio:.0%} of baseline at {large['employees']:,} employees",
+                    "ok": ratio is not None and ratio >= target.min_ratio,
+                    "detail": "not measured" if ratio is None else f"{ratio:.1%}",
+                }
+            )
+        sizes = [size for size in target.same_queries_at if size in by_size]
+        counts = {size: by_size[size]["targets"].get(target.name, {}).get("queries") for size in sizes}
+        if len(sizes) > 1:
+            checks.append(
+                {
+                    "target": target.name,
+                    "check": "same query count at " + " and ".join(f"{by_size[s]['employees']:,}" for s in sizes),
+                    "ok": None not in counts.values() and len(set(counts.values())) == 1,
+                    "detail": ", ".join(f"{counts[s]} at {s}" for s in sizes),
+                }
+            )
+    return checks
+
+
+def print_table(runs: list[dict], checks: list[dict]) -> None:
+    width = max([16, *(len(name) for run in runs for name in run["targets"])])
+    header = f"{'size':<6} {'employees':>9}  {'target':<{width}} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+    header += f" {'queries':>7} {'ratio':>6}  path"
+    print()
+    print(header)
+    print("-" * len(header))
+    for run in runs:
+        for name, r in run["targets"].items():
+            if "rps" in r:
+                figures = f"{r['rps']:>8.1f} {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['p99_ms']:>7.1f}"
+            else:
+                figures = f"{'-':>8} {'-':>7} {'-':>7} {'-':>7}"
+            is_baseline = name in (BASELINE.name, BASELINE_END)
+            ratio = f"{r['ratio']:>6.1%}" if "ratio" in r and not is_baseline else f"{'':>6}"
+            print(
+                f"{run['size']:<6} {run['employees']:>9,}  {name:<{width}} {figures} {r['queries']:>7} {ratio}  "
+                f"{r['path']}"
+            )
+    print()
+    for run in runs:
+        if run.get("baseline_rps"):
+            print(
+                f"{run['size']}: ratios are to the baseline's mean, {run['baseline_rps']:.1f} req/s (its runs before "
+                f"and after the pages differ by {run['baseline_spread']:.0%}; a large difference means a busy machine)"
+            )
+    print()
+    for check in checks:
+        print(f"{'PASS' if check['ok'] else 'FAIL'}  {check['target']}: {check['check']} ({check['detail']})")
+    print()
+
+
+# --- main ----------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and short loads (a smoke run)")
+    parser.add_argument("--small", type=int, help="employees at the small size (default 100; quick 20)")
+    parser.add_argument("--large", type=int, help="employees at the large size (default 10000; quick 1000)")
+    parser.add_argument("--small-orgs", type=int, default=2, help="small organizations beside acme (small size)")
+    parser.add_argument("--large-orgs", type=int, default=100, help="small organizations beside acme (large size)")
+    parser.add_argument("--duration", type=float, help="seconds of load per page (default 10; quick 3)")
+    parser.add_argument("--warmup", type=float, help="seconds of unmeasured load first (default 2; quick 1)")
+    parser.add_argument("--connections", type=int, default=4, help="concurrent connections of the load tool")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--targets", default="", help="comma-separated target names (default: all)")
+    parser.add_argument("--database", default="advocacy_bench", help="database created (dropped first) for the run")
+    args = parser.parse_args(argv)
+    args.small = args.small if args.small is not None else (20 if args.quick else 100)
+    args.large = args.large if args.large is not None else (1000 if args.quick else 10000)
+    args.duration = args.duration if args.duration is not None else (3 if args.quick else 10)
+    args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 2)
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        dev = ROOT / "scripts" / "dev.py"
+        if not dev.exists():
+            raise SystemExit("bench: set DATABASE_URL and REDIS_URL")
+        log("DATABASE_URL / REDIS_URL not set: running through scripts/dev.py bench (embedded servers)")
+        os.execv(PY, [PY, str(dev), "bench", *argv])
+
+    if args.loader == "wrk" or (args.loader == "auto" and shutil.which("wrk")):
+        loader, loader_name = load_wrk, "wrk"
+        if not shutil.which("wrk"):
+            raise SystemExit("bench: wrk is not installed (apt-get install wrk) - or use --loader python")
+    else:
+        loader, loader_name = load_python, "python (threads, http.client)"
+    selected = [t for t in TARGETS if not args.targets or t.name in args.targets.split(",")]
+
+    started = time.monotonic()
+    load_at_start = os.getloadavg()
+    if load_at_start[0] > (os.cpu_count() or 1) / 2:
+        log(f"the machine is busy (load average {load_at_start[0]:.1f}): figures will be lower and noisier")
+    bench_url = with_database(os.environ["DATABASE_URL"], args.database)
+    server_version = recreate_database(os.environ["DATABASE_URL"], args.database)
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_TESTING": "0",
+        "DEMO_MODE": "0",
+        "ALLOWED_HOSTS": HOST,
+        "BENCH_BASELINE": "1",
+        "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+        "CELERY_TASK_ALWAYS_EAGER": "1",  # nothing leaves for a worker of another database
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "seed_demo")
+
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "wrk.lua").write_text(WRK_SCRIPT)
+        for size, employees, orgs in (("small", args.small, args.small_orgs), ("large", args.large, args.large_orgs)):
+            runs.append(run_size(size, employees, orgs, env, bench_url, args, loader, workdir))
+            if not runs[-1]["targets"]:
+                break
+    checks = verdicts(runs, selected)
+    print_table(runs, checks)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    report = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "settings": {
+            "loader": loader_name,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "server": f"gunicorn, {args.workers} sync workers, 1 thread, DJANGO_DEBUG off",
+            "database": f"PostgreSQL {server_version}, database {args.database}, row-level security on",
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "machine": platform.platform(),
+            "load_average_at_start": load_at_start,
+        },
+        "runs": runs,
+        "checks": checks,
+        "ok": all(check["ok"] for check in checks),
+        "elapsed_s": round(time.monotonic() - started, 1),
+    }
+    path = RESULTS / f"bench-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2))
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+    log(f"results in {path.relative_to(ROOT)} ({report['elapsed_s']:.0f}s in all)")
+    return 0 if report["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

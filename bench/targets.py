@@ -1,0 +1,66 @@
+"""The pages the benchmark loads, each compared with the baseline view measured in the same run.
+
+Add a page by appending a Target to TARGETS:
+
+    Target(
+        name="policy_ack_report",
+        path="/o/{org}/policies/{policy_id}/acknowledgements/",
+        user="hr@{org}.example",
+        min_ratio=0.15,
+        setup="policies.scale.bench_policy",  # (organization) -> {"policy_id": ...}
+    )
+
+- `path` and `user` are format strings; `{org}` is the organization's slug and `setup` (a dotted
+  path to a function called inside `organization_scope(organization)` against the bench database,
+  after the data of that size exists) may return more fields for them.
+- `user` is the email of the person signed in for the load (None: anonymous, e.g. a public redirect).
+- `min_ratio`: the page's throughput divided by the baseline's must reach it at the large size
+  (None: reported only).
+- `same_queries_at`: the data sizes ("small", "large") whose SQL query counts must be equal.
+- `expect_status`: the answer the page must give (e.g. 302 for a redirect); checked before loading.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    user: str | None = None
+    min_ratio: float | None = None
+    same_queries_at: tuple[str, ...] = ("small", "large")
+    setup: str | None = None
+    expect_status: int = 200
+    organization: str = "acme"
+
+
+# Measured like the pages, as a signed-in employee: the same session and middleware work, no view work.
+BASELINE = Target(name="baseline", path="/bench/baseline", user="employee@{org}.example", same_queries_at=())
+
+TARGETS: list[Target] = [
+    # Issue 2: the organization home page as an admin (who also sees the member statistics).
+    Target(name="org_home", path="/o/{org}/", user="admin@{org}.example", min_ratio=0.25),
+    # Reported only: the first page of the members list (50 of 10,000).
+    Target(name="members_list", path="/o/{org}/members/", user="admin@{org}.example"),
+    # Issue 3: the acknowledgement report of a policy version, filtered to one team, first page of people.
+    Target(
+        name="policy_ack_report",
+        path="/o/{org}/policies/{policy_id}/versions/{version_id}/report/?team={team_id}",
+        user="hr@{org}.example",
+        min_ratio=0.15,
+        setup="policies.scale.bench_policy",
+    ),
+    # Issue 4: the employee content feed (20 items with hashtags and share counts; counts are denormalized).
+    Target(name="content_feed", path="/o/{org}/content/", user="employee@{org}.example", min_ratio=0.20),
+    # Issue 4: the public tracked-link redirect (no session; one Redis round trip on a cache hit).
+    Target(
+        name="tracked_link",
+        path="/l/{code}",
+        user=None,
+        min_ratio=0.60,
+        same_queries_at=(),
+        setup="content_library.scale.bench_link",
+        expect_status=302,
+    ),
+]

@@ -4,8 +4,9 @@ Apps add their entries to NAV (section, label, url name under /o/<slug>/, action
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -37,22 +38,31 @@ NAV: list[NavItem] = [
 ]
 
 
+@lru_cache(maxsize=4096)
+def nav_links(org_slug: str, actions: frozenset[str]) -> tuple[tuple[str, tuple[tuple[str, str, str, str], ...]], ...]:
+    """(section, ((label, url, icon, url_name), ...)) for these actions: a pure function, cached."""
+    sections: dict[str, list[tuple[str, str, str, str]]] = {}
+    for item in NAV:
+        if item.action not in actions:
+            continue
+        url = reverse(item.url_name, kwargs={"org_slug": org_slug})
+        sections.setdefault(item.section, []).append((item.label, url, item.icon, item.url_name))
+    return tuple((section, tuple(items)) for section, items in sections.items())
+
+
 def nav_for(request) -> list[tuple[str, list[dict]]]:
     membership = getattr(request, "membership", None)
     organization = getattr(request, "organization", None)
     if membership is None or organization is None:
         return []
-    actions = membership.actions
     current = request.resolver_match.url_name if request.resolver_match else None
-    sections: dict[str, list[dict]] = {}
-    for item in NAV:
-        if item.action not in actions:
-            continue
-        try:
-            url = reverse(item.url_name, kwargs={"org_slug": organization.slug})
-        except NoReverseMatch:
-            continue
-        sections.setdefault(item.section, []).append(
-            {"label": item.label, "url": url, "icon": item.icon, "active": current == item.url_name}
+    return [
+        (
+            section,
+            [
+                {"label": label, "url": url, "icon": icon, "active": current == url_name}
+                for label, url, icon, url_name in items
+            ],
         )
-    return list(sections.items())
+        for section, items in nav_links(organization.slug, membership.actions)
+    ]

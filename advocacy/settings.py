@@ -123,18 +123,19 @@ if not REDIS_URL:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "advocacy.core.cache.ReusingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "advocacy"),
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions read from Redis, kept in PostgreSQL too (they survive a cache flush).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth ----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "advocacy.accounts.backends.CachedModelBackend",
+    "advocacy.accounts.backends.CachedAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -17,6 +17,27 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture
+def clear_cache():
+    """clear_cache() drops this test's cache keys only (the Redis database is shared with other runs)."""
+
+    def clear():
+        from django.core.cache import cache
+
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+    return clear
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing every factory user's password with the production hasher dominates test time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -21,7 +21,9 @@ MAX_ACTIVE_TOKENS = 20
 def _check_member(*, user, organization) -> None:
     from advocacy.tenancy.selectors import memberships_for_user
 
-    if organization is None or not any(m.organization_id == organization.pk for m in memberships_for_user(user=user)):
+    if organization is None or not any(
+        m.organization_id == organization.pk for m in memberships_for_user(user=user, fresh=True)
+    ):
         raise ValidationError("Choose one of your organizations.")
 
 

@@ -10,6 +10,7 @@ from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import UserSession
@@ -22,7 +23,7 @@ def _audit_in_each_organization(user, action: str, data: dict | None = None) -> 
     from advocacy.tenancy.context import organization_scope
     from advocacy.tenancy.selectors import memberships_for_user
 
-    memberships = memberships_for_user(user=user)
+    memberships = memberships_for_user(user=user, fresh=True)
     for membership in memberships:
         with organization_scope(membership.organization, user=user):
             audit_record(organization=membership.organization, actor=user, action=action, data=data)
@@ -83,3 +84,17 @@ def on_authenticator_removed(sender, request, user, authenticator, **kwargs):
 @receiver(authenticator_reset)
 def on_authenticator_reset(sender, request, user, authenticator, **kwargs):
     _audit_in_each_organization(user, "mfa.recovery_codes_regenerated", {"type": authenticator.type})
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="user-cache-save")
+@receiver(post_delete, sender=get_user_model(), dispatch_uid="user-cache-delete")
+def drop_cached_user(sender, instance, **kwargs):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from .backends import user_cache_key
+
+    key = user_cache_key(instance.pk)
+    cache.delete(key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete(key))

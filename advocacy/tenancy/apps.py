@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class TenancyConfig(AppConfig):
     name = "advocacy.tenancy"
     label = "tenancy"
+
+    def ready(self):
+        from .caching import connect_signals
+
+        connect_signals()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 _current_org: ContextVar[Organization | None] = ContextVar("current_organization", default=None)
 _unscoped: ContextVar[bool] = ContextVar("tenancy_unscoped", default=False)
+_scope_user_id: ContextVar[int | None] = ContextVar("tenancy_scope_user_id", default=None)
 
 SETTING_ORG = "app.organization_id"
 SETTING_USER = "app.user_id"
@@ -36,6 +37,11 @@ def current_organization() -> Organization | None:
 
 def is_unscoped() -> bool:
     return _unscoped.get()
+
+
+def scope_user_id() -> int | None:
+    """The user whose own rows the database admits in the active scope (`app.user_id`), if any."""
+    return _scope_user_id.get()
 
 
 def _swap_db_settings(values: dict[str, str]) -> dict[str, str]:
@@ -70,12 +76,14 @@ def organization_scope(organization: Organization, *, user=None):
         raise ValueError("organization_scope needs a saved organization")
     token = _current_org.set(organization)
     unscoped_token = _unscoped.set(False)
+    user_token = _scope_user_id.set(user.pk if user is not None and getattr(user, "pk", None) else None)
     try:
         values = {SETTING_ORG: str(organization.pk), SETTING_BYPASS: ""}
         values[SETTING_USER] = str(user.pk) if user is not None and getattr(user, "pk", None) else ""
         with _db_settings(values):
             yield organization
     finally:
+        _scope_user_id.reset(user_token)
         _unscoped.reset(unscoped_token)
         _current_org.reset(token)
 
@@ -83,8 +91,15 @@ def organization_scope(organization: Organization, *, user=None):
 @contextmanager
 def user_scope(user):
     """Let the database show `user`'s own memberships in every organization (the switcher)."""
-    with _db_settings({SETTING_USER: str(user.pk)}):
+    if _scope_user_id.get() == user.pk:  # the active organization scope already admits them
         yield
+        return
+    token = _scope_user_id.set(user.pk)
+    try:
+        with _db_settings({SETTING_USER: str(user.pk)}):
+            yield
+    finally:
+        _scope_user_id.reset(token)
 
 
 @contextmanager

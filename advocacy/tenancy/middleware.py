@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 
+from .caching import organization_by_slug
 from .context import organization_scope
 from .selectors import membership_for_request, staff_needs_mfa
 
@@ -79,7 +80,7 @@ class organization_scope_for:  # noqa: N801 - used as a context manager
     def __enter__(self):
         from .models import Organization
 
-        organization = Organization.objects.filter(slug=self.slug).first()
+        organization = organization_by_slug(self.slug)
         if organization is None:
             return (Organization(slug=self.slug), None)
         self._cm = organization_scope(organization, user=self.user)

@@ -12,9 +12,11 @@ from django.db import migrations
 
 POLICY_NAME = "tenant_isolation"
 
-ORG_MATCH = "organization_id = NULLIF(current_setting('app.organization_id', true), '')::bigint"
-BYPASS = "current_setting('app.bypass_rls', true) = 'on'"
-OWN_ROWS = "user_id = NULLIF(current_setting('app.user_id', true), '')::bigint"
+# Each setting is read in a scalar sub-select so PostgreSQL evaluates it once per query (an InitPlan)
+# rather than once per row.
+ORG_MATCH = "organization_id = (SELECT NULLIF(current_setting('app.organization_id', true), '')::bigint)"
+BYPASS = "(SELECT current_setting('app.bypass_rls', true)) = 'on'"
+OWN_ROWS = "user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::bigint)"
 
 
 def enable_sql(table: str, *, readable_by_own_user: bool = False) -> str:

@@ -1,5 +1,6 @@
 """Reads of organizations, memberships, teams and invitations. `organization` always comes first."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -12,12 +13,24 @@ STAFF_ROLES = {Role.ADMIN, Role.HR, Role.MODERATOR}
 
 
 def membership_for_request(*, organization: Organization, user) -> Membership | None:
-    """The caller's active membership in the active organization, or None (-> 404)."""
-    membership = (
-        Membership.objects.select_related("team").filter(organization=organization, user=user, is_active=True).first()
-    )
-    if membership is not None:
-        membership.organization = organization  # already loaded: no query when it is read (staff_needs_mfa)
+    """The caller's active membership in the active organization, or None (-> 404).
+
+    Served from the cache; any save or delete of the membership, or of its team, drops the copy
+    (tenancy.caching), so a deactivation or a role change applies on the very next request."""
+    from .caching import MEMBERSHIP_TTL, membership_key
+
+    key = membership_key(organization.pk, user.pk)
+    membership = cache.get(key)
+    if membership is None:
+        membership = (
+            Membership.objects.select_related("team")
+            .filter(organization=organization, user=user, is_active=True)
+            .first()
+        )
+        if membership is None:
+            return None
+        cache.set(key, membership, MEMBERSHIP_TTL)
+    membership.organization = organization  # already loaded: no query when it is read (staff_needs_mfa)
     return membership
 
 
@@ -25,23 +38,35 @@ def staff_needs_mfa(*, membership: Membership, user) -> bool:
     organization = membership.organization
     if not organization.require_mfa_for_staff or not (STAFF_ROLES & set(membership.roles)):
         return False
+    return not user_has_mfa(user=user)
+
+
+def user_has_mfa(*, user) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def memberships_for_user(*, user) -> list[Membership]:
+def memberships_for_user(*, user, fresh: bool = False) -> list[Membership]:
     """The organizations a user belongs to, for the switcher: one deliberate cross-organization read
-    that row-level security admits because the rows are the user's own."""
+    that row-level security admits because the rows are the user's own. Cached per user for display;
+    `fresh=True` reads the database (decisions that grant something)."""
     if not user.is_authenticated:
         return []
-    with user_scope(user):
-        return list(
-            Membership.objects.for_user(user)
-            .filter(is_active=True)
-            .select_related("organization")
-            .order_by("organization__name")
-        )
+    from .caching import SWITCHER_TTL, cached, switcher_key
+
+    def load():
+        with user_scope(user):
+            return list(
+                Membership.objects.for_user(user)
+                .filter(is_active=True)
+                .select_related("organization")
+                .order_by("organization__name")
+            )
+
+    if fresh:
+        return load()
+    return cached(switcher_key(user.pk), SWITCHER_TTL, load)
 
 
 def get_membership_for_org(organization: Organization, membership_id) -> Membership:
@@ -65,9 +90,13 @@ def get_invitation_for_org(organization: Organization, invitation_id) -> Invitat
         raise Http404("No such invitation")
 
 
-def get_roster_import_for_org(organization: Organization, import_id) -> RosterImport:
+def get_roster_import_for_org(organization: Organization, import_id, *, light: bool = False) -> RosterImport:
+    """`light` leaves out the uploaded text and the report (the status page polls every second)."""
+    qs = RosterImport.objects.select_related("uploaded_by")
+    if light:
+        qs = qs.defer("content", "report")
     try:
-        return RosterImport.objects.get(organization=organization, pk=int(import_id))
+        return qs.get(organization=organization, pk=int(import_id))
     except (RosterImport.DoesNotExist, ValueError, TypeError):
         raise Http404("No such import")
 
@@ -140,6 +169,16 @@ def invitation_counts(*, organization: Organization) -> dict:
     )
 
 
+def roster_import_report(*, organization: Organization, roster_import: RosterImport) -> list[dict]:
+    """The per-row report of an import (loaded on its own: it can hold 10,000 rows)."""
+    report = (
+        RosterImport.objects.filter(organization=organization, pk=roster_import.pk)
+        .values_list("report", flat=True)
+        .first()
+    )
+    return report or []
+
+
 def roster_import_list(*, organization: Organization, limit: int = 10):
     """Recent roster imports, without their (large) content and report."""
     return (
@@ -159,14 +198,20 @@ def member_counts(*, organization: Organization) -> dict:
 
 
 def organization_stats(*, organization: Organization) -> dict:
-    """Counts for the organization home page: a fixed number of queries whatever the size."""
-    members = Membership.objects.filter(organization=organization)
-    counts = members.aggregate(
-        active=Count("id", filter=Q(is_active=True)),
-        admins=Count("id", filter=Q(is_active=True, roles__contains=[Role.ADMIN])),
-        hr=Count("id", filter=Q(is_active=True, roles__contains=[Role.HR])),
-        moderators=Count("id", filter=Q(is_active=True, roles__contains=[Role.MODERATOR])),
-    )
-    counts["teams"] = Team.objects.filter(organization=organization).count()
-    counts["pending_invitations"] = invitation_list(organization=organization).count()
-    return counts
+    """Counts for the organization home page: a fixed number of queries whatever the size, cached for
+    a minute and dropped when members, teams or invitations change."""
+    from .caching import STATS_TTL, cached, stats_key
+
+    def load():
+        members = Membership.objects.filter(organization=organization)
+        counts = members.aggregate(
+            active=Count("id", filter=Q(is_active=True)),
+            admins=Count("id", filter=Q(is_active=True, roles__contains=[Role.ADMIN])),
+            hr=Count("id", filter=Q(is_active=True, roles__contains=[Role.HR])),
+            moderators=Count("id", filter=Q(is_active=True, roles__contains=[Role.MODERATOR])),
+        )
+        counts["teams"] = Team.objects.filter(organization=organization).count()
+        counts["pending_invitations"] = invitation_list(organization=organization).count()
+        return counts
+
+    return cached(stats_key(organization.pk), STATS_TTL, load)

@@ -153,12 +153,16 @@ def membership_update(
 
 def end_user_sessions(user) -> int:
     """Delete every session of `user` at once."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
     from advocacy.accounts.models import UserSession
 
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+    live = set(Session.objects.filter(session_key__in=keys).values_list("session_key", flat=True))
+    for key in keys:
+        SessionStore(session_key=key).delete()  # the cached copy and the database row
     UserSession.objects.filter(user=user).delete()
-    return deleted
+    return len(live)
 
 
 @transaction.atomic

@@ -330,15 +330,17 @@ def roster_import_new(request):
 @org_view("invitations.manage")
 def roster_import_detail(request, import_id):
     organization = request.organization
-    roster_import = selectors.get_roster_import_for_org(organization, import_id)
-    report = roster_import.report or []
+    roster_import = selectors.get_roster_import_for_org(organization, import_id, light=True)
+    running = roster_import.status in (RosterImport.Status.QUEUED, RosterImport.Status.RUNNING)
+    # While it runs, the page shows progress only; the report appears when the import stops.
+    report = [] if running else selectors.roster_import_report(organization=organization, roster_import=roster_import)
     counts = Counter(entry["outcome"] for entry in report)
     outcome = request.GET.get("outcome", "")
     if outcome not in roster.OUTCOMES:
         outcome = ""
     rows = [entry for entry in report if entry["outcome"] == outcome] if outcome else report
-    running = roster_import.status in (RosterImport.Status.QUEUED, RosterImport.Status.RUNNING)
     context = {
+        "report": report,
         "roster_import": roster_import,
         "running": running,
         "percent": roster_import.percent,
@@ -410,7 +412,8 @@ def org_settings(request):
                 messages.success(request, "Settings saved.")
                 return redirect(_org_url(request, "org_settings"))
         status = 400
-    return render(request, "tenancy/org_settings.html", {"form": form}, status=status)
+    context = {"form": form, "actor_has_mfa": selectors.user_has_mfa(user=request.user)}
+    return render(request, "tenancy/org_settings.html", context, status=status)
 
 
 # --- public: accepting an invitation ----------------------------------------------------------------------

@@ -98,12 +98,10 @@ def test_failed_sign_ins_for_one_account_are_limited(client, employee):
     assert sign_in(client, other.email).status_code == 302
 
 
-def test_rate_limit_counts_live_in_the_cache(client, employee, settings):
-    from django.core.cache import cache
-
+def test_rate_limit_counts_live_in_the_cache(client, employee, settings, clear_cache):
     for _ in range(5):
         sign_in(client, employee.email, "wrong-password")
-    cache.clear()  # the shared Redis cache is where the counts are kept
+    clear_cache()  # the shared Redis cache is where the counts are kept
     assert sign_in(client, employee.email).status_code == 302
 
 

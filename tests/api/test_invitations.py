@@ -70,6 +70,7 @@ def test_list_query_count_does_not_grow(api, org, admin, team):
         return len(ctx.captured_queries)
 
     InvitationFactory(organization=org, team=team, invited_by=admin)
+    count()  # warm the per-request caches (user, membership)
     small = count()
     for _ in range(12):
         InvitationFactory(organization=org, team=TeamFactory(organization=org), invited_by=admin)

@@ -63,7 +63,7 @@ def test_admin_manages_people(org, admin, people, sign_in, screenshot, eager):
     page = sign_in(admin)
     page.on("dialog", lambda dialog: dialog.accept())
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("link", name="Members").click()
+    nav.get_by_role("link", name="Members", exact=True).click()
     expect(page.get_by_role("heading", name="Members", exact=True)).to_be_visible()
     table = page.locator("#members-results")
     expect(table.get_by_text("Grace Hopper")).to_be_visible()
@@ -96,7 +96,7 @@ def test_admin_manages_people(org, admin, people, sign_in, screenshot, eager):
     screenshot(page, "member-detail")
 
     # invite one person
-    nav.get_by_role("link", name="Invitations").click()
+    nav.get_by_role("link", name="Invitations", exact=True).click()
     page.fill("#id_email", "joan.clarke@acme-test.example")
     page.fill("#id_full_name", "Joan Clarke")
     page.get_by_label("HR").check()
@@ -111,6 +111,7 @@ def test_admin_manages_people(org, admin, people, sign_in, screenshot, eager):
 
     # bulk invite from a CSV roster and read the report
     page.get_by_role("link", name="Import a CSV roster").click()
+    screenshot(page, "roster-import-upload")
     page.set_input_files(
         "input[name=file]", files=[{"name": "roster.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}]
     )
@@ -127,3 +128,35 @@ def test_admin_manages_people(org, admin, people, sign_in, screenshot, eager):
         emails = set(Invitation.objects.values_list("email", flat=True))
     assert {"barbara@acme-test.example", "frances@acme-test.example"} <= emails
     assert "typo@acme-test.example" not in emails
+
+
+def test_teams_settings_and_invitation_pages(org, admin, people, sign_in, new_page, screenshot):
+    from advocacy.tenancy.models import Invitation as Inv
+
+    page = sign_in(admin)
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Teams", exact=True).click()
+    page.fill("#id_name", "Customer Success")
+    page.fill("#id_description", "Onboarding and renewals")
+    page.get_by_role("button", name="Create team").click()
+    expect(page.get_by_text("Created the team “Customer Success”.")).to_be_visible()
+    screenshot(page, "teams")
+    nav.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_label("Require two-factor authentication for admins, HR and moderators").check()
+    expect(page.get_by_text("You do not use two-factor authentication yet.")).to_be_visible()
+    screenshot(page, "org-settings")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()
+    # the organization now requires MFA for admins: this admin is sent to set it up
+    expect(page.get_by_text("requires two-factor authentication for your role")).to_be_visible()
+
+    token = "browser-invitation-token-0123456789"
+    with organization_scope(org):
+        Inv.objects.filter(email="pending.person@acme-test.example").update(
+            token_hash=Inv.hash_token(token), invited_by=admin
+        )
+    visitor = new_page()
+    visitor.goto(f"{visitor.base}/invitations/{token}/")
+    expect(visitor.get_by_role("heading", name="Join Acme Test")).to_be_visible()
+    expect(visitor.get_by_role("link", name="Create account")).to_be_visible()
+    screenshot(visitor, "invitation-accept")

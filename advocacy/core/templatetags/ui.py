@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html
 
@@ -32,6 +34,11 @@ ICONS = {
 
 @register.simple_tag
 def icon(name, size=18):
+    return _icon(name, size)
+
+
+@lru_cache(maxsize=512)
+def _icon(name, size):
     path = ICONS.get(name, ICONS["dot"])
     return format_html(
         '<svg class="icon" width="{}" height="{}" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
@@ -59,3 +66,29 @@ def query_replace(context, **kwargs):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def nav_block(context, template_name):
+    """The sidebar or the mobile menu, rendered once per (organization, allowed actions, current page)
+    and kept in this process: its content is a pure function of those."""
+    request = context["request"]
+    membership = request.membership
+    current = request.resolver_match.url_name if request.resolver_match else None
+    return _render_nav(template_name, request.organization.slug, membership.actions, current, tuple(membership.roles))
+
+
+@lru_cache(maxsize=2048)
+def _render_nav(template_name, org_slug, actions, current, roles):
+    from django.template.loader import render_to_string
+
+    from advocacy.navigation import nav_links
+    from advocacy.permissions import Role
+
+    sections = [
+        (section, [{"label": lb, "url": url, "icon": ic, "active": current == name} for lb, url, ic, name in items])
+        for section, items in nav_links(org_slug, actions)
+    ]
+    labels = dict(Role.choices)
+    roles_display = ", ".join(labels.get(r, r) for r in roles)
+    return render_to_string(template_name, {"sections": sections, "roles_display": roles_display})

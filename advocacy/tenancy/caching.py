@@ -1,0 +1,90 @@
+"""Redis-cached reads on every page: the organization for a slug, the switcher, the home statistics.
+
+Keys carry the organization or user id. Writes through the ORM drop the affected keys (signals,
+now and again on commit so a reader racing the transaction cannot keep stale data); bulk writes that
+bypass signals are covered by short lifetimes.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
+
+from .models import Invitation, Membership, Organization, Team
+
+ORG_TTL = 300
+SWITCHER_TTL = 300
+STATS_TTL = 60
+MEMBERSHIP_TTL = 300
+
+
+def org_key(slug: str) -> str:
+    return f"tenancy:org-by-slug:{slug}"
+
+
+def switcher_key(user_id: int) -> str:
+    return f"tenancy:switcher:{user_id}"
+
+
+def membership_key(organization_id: int, user_id: int) -> str:
+    return f"tenancy:membership:{organization_id}:{user_id}"
+
+
+def stats_key(organization_id: int) -> str:
+    return f"tenancy:home-stats:{organization_id}"
+
+
+def organization_by_slug(slug: str) -> Organization | None:
+    key = org_key(slug)
+    organization = cache.get(key)
+    if organization is None:
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is not None:
+            cache.set(key, organization, ORG_TTL)
+    return organization
+
+
+def cached(key: str, ttl: int, compute):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value
+
+
+def _drop(*keys: str) -> None:
+    cache.delete_many(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _organization_changed(sender, instance, **kwargs):
+    _drop(org_key(instance.slug), stats_key(instance.pk))
+
+
+def _membership_changed(sender, instance, **kwargs):
+    _drop(
+        switcher_key(instance.user_id),
+        stats_key(instance.organization_id),
+        membership_key(instance.organization_id, instance.user_id),
+    )
+
+
+def _counted_row_changed(sender, instance, **kwargs):
+    _drop(stats_key(instance.organization_id))
+
+
+def _team_changed(sender, instance, **kwargs):
+    """Cached memberships carry their team: drop those of the team's members (before a delete, while
+    they still point at it)."""
+    user_ids = Membership.objects.unscoped().filter(team_id=instance.pk).values_list("user_id", flat=True)
+    keys = [membership_key(instance.organization_id, user_id) for user_id in user_ids]
+    _drop(stats_key(instance.organization_id), *keys)
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(_organization_changed, sender=Organization, dispatch_uid=f"org-cache-{signal}")
+        signal.connect(_membership_changed, sender=Membership, dispatch_uid=f"membership-cache-{signal}")
+        signal.connect(_counted_row_changed, sender=Invitation, dispatch_uid=f"invitation-cache-{signal}")
+    post_save.connect(_team_changed, sender=Team, dispatch_uid="team-cache-save")
+    pre_delete.connect(_team_changed, sender=Team, dispatch_uid="team-cache-delete")

@@ -99,6 +99,27 @@ def _member(organization, user, roles, team):
     return membership
 
 
+def _pending_invitations(organization, admin, teams) -> None:
+    """Two people invited but not yet signed up, so the invitations page has something to show."""
+    from advocacy.tenancy.models import Invitation
+
+    for email, name, team in (
+        (f"new.hire@{organization.slug}.example", "Nina Hart", "Sales"),
+        (f"contractor@{organization.slug}.example", "Omar Reid", "Engineering"),
+    ):
+        Invitation.objects.get_or_create(
+            organization=organization,
+            email=email,
+            defaults={
+                "full_name": name,
+                "roles": [Role.EMPLOYEE],
+                "team": teams[team],
+                "invited_by": admin,
+                "token_hash": Invitation.hash_token(Invitation.generate_token()),
+            },
+        )
+
+
 @transaction.atomic
 def seed_organization(slug: str, name: str, password: str) -> DemoOrg:
     organization, _ = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
@@ -116,6 +137,7 @@ def seed_organization(slug: str, name: str, password: str) -> DemoOrg:
             user = _user(f"{first.lower()}.{last.lower()}@{slug}.example", f"{first} {last}", password)
             _member(organization, user, [Role.EMPLOYEE], teams[TEAMS[i % len(TEAMS)]])
             people["employees"].append(user)
+        _pending_invitations(organization, people["admin"], teams)
         demo = DemoOrg(organization, people, teams)
         for path in SEEDERS:
             import_string(path)(demo)

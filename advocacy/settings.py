@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "content_library.middleware.TrackedLinkMiddleware",  # /l/<code> only: answered here, the rest is skipped
     "advocacy.core.request_context.RequestInfoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -7,7 +7,8 @@ change, a deactivation or a sign-in (last_login) is seen on the next request.
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
+
+from advocacy.core.cache import versioned_cached
 
 USER_TTL = 300
 
@@ -18,14 +19,10 @@ def user_cache_key(user_id) -> str:
 
 class CachedUserMixin:
     def get_user(self, user_id):
-        key = user_cache_key(user_id)
-        user = cache.get(key)
-        if user is None:
-            user = super().get_user(user_id)
-            if user is not None:
-                cache.set(key, user, USER_TTL)
-            return user
-        return user if self.user_can_authenticate(user) else None
+        user = versioned_cached(
+            user_cache_key(user_id), USER_TTL, lambda: super(CachedUserMixin, self).get_user(user_id)
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class CachedModelBackend(CachedUserMixin, ModelBackend):

@@ -89,12 +89,8 @@ def on_authenticator_reset(sender, request, user, authenticator, **kwargs):
 @receiver(post_save, sender=get_user_model(), dispatch_uid="user-cache-save")
 @receiver(post_delete, sender=get_user_model(), dispatch_uid="user-cache-delete")
 def drop_cached_user(sender, instance, **kwargs):
-    from django.core.cache import cache
-    from django.db import transaction
+    from advocacy.core.cache import drop
 
     from .backends import user_cache_key
 
-    key = user_cache_key(instance.pk)
-    cache.delete(key)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.delete(key))
+    drop(user_cache_key(instance.pk))

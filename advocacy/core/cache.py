@@ -25,3 +25,56 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+# --- helpers for cached reads on the request path -------------------------------------------------------
+
+import secrets  # noqa: E402
+
+from django.core.cache import cache  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+
+def cached(key: str, ttl: int, compute):
+    """The value under `key`, computed and stored when missing (for display data)."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value
+
+
+def _version_key(key: str) -> str:
+    return f"{key}:version"
+
+
+def versioned_cached(key: str, ttl: int, load):
+    """Like `cached`, for data that grants access (a membership, a user): safe against a reader that
+    loads the old row just before a writer drops the key and then stores it after. The entry is
+    stored with the key's version as read *before* loading; `drop()` replaces the version (now and on
+    commit), so such a late store is never served. None is never stored."""
+    version_key = _version_key(key)
+    found = cache.get_many([key, version_key])
+    version = found.get(version_key)
+    entry = found.get(key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    value = load()
+    if version is None:
+        cache.add(version_key, secrets.token_hex(8), None)  # stored from the next read on
+    elif value is not None:
+        cache.set(key, (version, value), ttl)
+    return value
+
+
+def drop(*keys: str) -> None:
+    """Forget cached values (and invalidate versioned entries), now and again when the current
+    transaction commits, so a reader racing the transaction cannot keep the old value."""
+
+    def do():
+        cache.delete_many(keys)
+        cache.set_many({_version_key(key): secrets.token_hex(8) for key in keys}, None)
+
+    do()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(do)

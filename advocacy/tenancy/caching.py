@@ -6,8 +6,9 @@ bypass signals are covered by short lifetimes.
 """
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from advocacy.core.cache import cached, drop  # noqa: F401 - cached is used by selectors
 
 from .models import Invitation, Membership, Organization, Team
 
@@ -43,26 +44,22 @@ def organization_by_slug(slug: str) -> Organization | None:
     return organization
 
 
-def cached(key: str, ttl: int, compute):
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, ttl)
-    return value
-
-
-def _drop(*keys: str) -> None:
-    cache.delete_many(keys)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.delete_many(keys))
-
-
 def _organization_changed(sender, instance, **kwargs):
-    _drop(org_key(instance.slug), stats_key(instance.pk))
+    drop(org_key(instance.slug), stats_key(instance.pk))
+
+
+def _organization_saving(sender, instance, **kwargs):
+    """A slug change (the operator's admin allows it) must drop the entry under the old slug too, or the
+    old address keeps resolving and would shadow an organization later given that slug."""
+    if instance.pk is None:
+        return
+    old_slug = Organization.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if old_slug and old_slug != instance.slug:
+        drop(org_key(old_slug))
 
 
 def _membership_changed(sender, instance, **kwargs):
-    _drop(
+    drop(
         switcher_key(instance.user_id),
         stats_key(instance.organization_id),
         membership_key(instance.organization_id, instance.user_id),
@@ -70,7 +67,7 @@ def _membership_changed(sender, instance, **kwargs):
 
 
 def _counted_row_changed(sender, instance, **kwargs):
-    _drop(stats_key(instance.organization_id))
+    drop(stats_key(instance.organization_id))
 
 
 def _team_changed(sender, instance, **kwargs):
@@ -78,7 +75,7 @@ def _team_changed(sender, instance, **kwargs):
     they still point at it)."""
     user_ids = Membership.objects.unscoped().filter(team_id=instance.pk).values_list("user_id", flat=True)
     keys = [membership_key(instance.organization_id, user_id) for user_id in user_ids]
-    _drop(stats_key(instance.organization_id), *keys)
+    drop(stats_key(instance.organization_id), *keys)
 
 
 def connect_signals() -> None:
@@ -86,5 +83,6 @@ def connect_signals() -> None:
         signal.connect(_organization_changed, sender=Organization, dispatch_uid=f"org-cache-{signal}")
         signal.connect(_membership_changed, sender=Membership, dispatch_uid=f"membership-cache-{signal}")
         signal.connect(_counted_row_changed, sender=Invitation, dispatch_uid=f"invitation-cache-{signal}")
+    pre_save.connect(_organization_saving, sender=Organization, dispatch_uid="org-cache-slug")
     post_save.connect(_team_changed, sender=Team, dispatch_uid="team-cache-save")
     pre_delete.connect(_team_changed, sender=Team, dispatch_uid="team-cache-delete")

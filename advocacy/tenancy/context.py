@@ -44,28 +44,62 @@ def scope_user_id() -> int | None:
     return _scope_user_id.get()
 
 
-def _swap_db_settings(values: dict[str, str]) -> dict[str, str]:
-    """Set transaction-local settings and return their previous values (one round trip)."""
+def _swap_sql(values: dict[str, str]) -> tuple[str, list[str]]:
     names = list(values)
     select = ", ".join(["current_setting(%s, true)"] * len(names) + ["set_config(%s, %s, true)"] * len(names))
     params: list[str] = list(names)
     for name in names:
         params += [name, values[name]]
+    return f"SELECT {select}", params  # only placeholders are interpolated
+
+
+def _swap_on(cursor, values: dict[str, str]) -> dict[str, str]:
+    sql, params = _swap_sql(values)
+    cursor.execute(sql, params)
+    row = cursor.fetchone()
+    return {name: (row[i] or "") for i, name in enumerate(values)}
+
+
+def _swap_db_settings(values: dict[str, str]) -> dict[str, str]:
+    """Set transaction-local settings and return their previous values (one round trip)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select}", params)  # noqa: S608 - only placeholders are interpolated
-        row = cursor.fetchone()
-    return {name: (row[i] or "") for i, name in enumerate(names)}
+        return _swap_on(cursor, values)
+
+
+class _SetBeforeFirstQuery:
+    """A database execute wrapper that applies the scope's settings just before the first statement
+    of the scope, in the same transaction. A request served entirely from caches then costs no
+    database round trip at all (no BEGIN, no set_config, no COMMIT); every statement that does run
+    still sees the organization's settings first."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+        self.previous: dict[str, str] | None = None
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.previous is None:
+            self.previous = {}  # the set_config below goes through this wrapper too
+            # a cursor of its own: the statement's cursor may be a named (server-side) one
+            with context["connection"].cursor() as cursor:
+                self.previous = _swap_on(cursor, self.values)
+        return execute(sql, params, many, context)
 
 
 @contextmanager
-def _db_settings(values: dict[str, str]):
+def _db_settings(values: dict[str, str], *, lazy: bool = False):
     outermost = not connection.in_atomic_block
     with transaction.atomic():
-        previous = _swap_db_settings(values)
-        yield
+        if lazy:
+            applier = _SetBeforeFirstQuery(values)
+            with connection.execute_wrapper(applier):
+                yield
+            previous = applier.previous
+        else:
+            previous = _swap_db_settings(values)
+            yield
         # Leaving the outermost transaction discards SET LOCAL values by itself; inside an outer
         # transaction (a request inside a test, a nested scope) put the previous values back.
-        if not outermost and not connection.needs_rollback:
+        if previous is not None and not outermost and not connection.needs_rollback:
             _swap_db_settings(previous)
 
 
@@ -80,7 +114,7 @@ def organization_scope(organization: Organization, *, user=None):
     try:
         values = {SETTING_ORG: str(organization.pk), SETTING_BYPASS: ""}
         values[SETTING_USER] = str(user.pk) if user is not None and getattr(user, "pk", None) else ""
-        with _db_settings(values):
+        with _db_settings(values, lazy=True):
             yield organization
     finally:
         _scope_user_id.reset(user_token)

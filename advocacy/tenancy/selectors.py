@@ -1,6 +1,5 @@
 """Reads of organizations, memberships, teams and invitations. `organization` always comes first."""
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -17,19 +16,21 @@ def membership_for_request(*, organization: Organization, user) -> Membership | 
 
     Served from the cache; any save or delete of the membership, or of its team, drops the copy
     (tenancy.caching), so a deactivation or a role change applies on the very next request."""
+    from advocacy.core.cache import versioned_cached
+
     from .caching import MEMBERSHIP_TTL, membership_key
 
-    key = membership_key(organization.pk, user.pk)
-    membership = cache.get(key)
-    if membership is None:
-        membership = (
+    membership = versioned_cached(
+        membership_key(organization.pk, user.pk),
+        MEMBERSHIP_TTL,
+        lambda: (
             Membership.objects.select_related("team")
             .filter(organization=organization, user=user, is_active=True)
             .first()
-        )
-        if membership is None:
-            return None
-        cache.set(key, membership, MEMBERSHIP_TTL)
+        ),
+    )
+    if membership is None:
+        return None
     membership.organization = organization  # already loaded: no query when it is read (staff_needs_mfa)
     return membership
 

@@ -9,9 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_is_clean():
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_TESTING", "DEMO_MODE"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_TESTING", "DEMO_MODE"}}
     env.update(
         SECRET_KEY="a-production-like-secret-key-" + "x9Lq2vR7mT4wZ8pK3nB6cF1hJ5sD0gY" * 2,
         ALLOWED_HOSTS="advocacy.example.com",

@@ -38,6 +38,26 @@ NAV: list[NavItem] = [
 ]
 
 
+# One line under each entry's card on the organization home page.
+DESCRIPTIONS = {
+    "content_feed": "Approved posts for your teams, ready to share in your own words.",
+    "content_my_shares": "What you shared and the clicks each post brought back.",
+    "content_suggest": "Found something worth sharing? Suggest it for the library.",
+    "content_library": "Curate items, captions, dates and approvals.",
+    "content_campaigns": "Campaigns, their content and results so far.",
+    "content_hashtags": "The hashtags your organization designates and how often they are used.",
+    "content_review": "Suggestions and revisions waiting for a decision.",
+    "policies_list": "Read the policies that apply to you and acknowledge them.",
+    "policies_questions": "Questions and feedback from employees, waiting for an answer.",
+    "policies_settings": "Sharing gate, reminders and review rules for policies.",
+    "members_list": "Everyone in the organization, their roles and teams.",
+    "teams_list": "Create and rename teams.",
+    "invitations_list": "Invite people one by one or from a CSV roster.",
+    "audit_list": "Sign-ins, role changes, publications and exports, with CSV export.",
+    "org_settings": "Name and two-factor requirements.",
+}
+
+
 @lru_cache(maxsize=4096)
 def nav_links(org_slug: str, actions: frozenset[str]) -> tuple[tuple[str, tuple[tuple[str, str, str, str], ...]], ...]:
     """(section, ((label, url, icon, url_name), ...)) for these actions: a pure function, cached."""

@@ -82,11 +82,17 @@ def nav_block(context, template_name):
 def _render_nav(template_name, org_slug, actions, current, roles):
     from django.template.loader import render_to_string
 
-    from advocacy.navigation import nav_links
+    from advocacy.navigation import DESCRIPTIONS, nav_links
     from advocacy.permissions import Role
 
     sections = [
-        (section, [{"label": lb, "url": url, "icon": ic, "active": current == name} for lb, url, ic, name in items])
+        (
+            section,
+            [
+                {"label": lb, "url": url, "icon": ic, "active": current == name, "description": DESCRIPTIONS.get(name)}
+                for lb, url, ic, name in items
+            ],
+        )
         for section, items in nav_links(org_slug, actions)
     ]
     labels = dict(Role.choices)

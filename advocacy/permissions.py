@@ -3,6 +3,8 @@
 Each app adds its actions to ACTIONS below; a test walks the whole map.
 """
 
+from functools import lru_cache
+
 from django.db import models
 
 
@@ -50,7 +52,11 @@ ACTIONS: dict[str, frozenset[Role]] = {
 
 
 def allowed_actions(roles) -> frozenset[str]:
-    roles = set(roles or ())
+    return _allowed_actions(frozenset(roles or ()))
+
+
+@lru_cache(maxsize=64)
+def _allowed_actions(roles: frozenset) -> frozenset[str]:
     return frozenset(action for action, allowed in ACTIONS.items() if roles & allowed)
 
 

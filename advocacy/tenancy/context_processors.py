@@ -1,3 +1,7 @@
+from functools import lru_cache
+
+from django.urls import reverse
+
 from advocacy.navigation import nav_for
 
 from .selectors import memberships_for_user
@@ -18,6 +22,7 @@ def tenancy(request):
         # Computed when a template first uses them, then reused: a template calls a callable at every
         # lookup, and base.html looks nav_sections up twice (menu and sidebar), pages once more.
         "my_memberships": once(switcher),
+        "account_urls": account_urls(),
         "nav_sections": once(lambda: nav_for(request)),
     }
 
@@ -32,3 +37,15 @@ def once(function):
         return results[0]
 
     return wrapper
+
+
+@lru_cache(maxsize=1)
+def account_urls() -> dict[str, str]:
+    """The account menu's links: the same on every page, reversed once."""
+    return {
+        "email": reverse("account_email"),
+        "password": reverse("account_change_password"),
+        "mfa": reverse("mfa_index"),
+        "tokens": reverse("api_tokens"),
+        "logout": reverse("account_logout"),
+    }

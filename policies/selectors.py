@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -193,6 +194,20 @@ def pending_for_member(*, organization, user) -> list[Policy]:
     return [p for p in policy_list_for_member(organization=organization, user=user) if not p.acked]
 
 
+def pending_for_member_cached(*, organization, user) -> list[Policy]:
+    """pending_for_member, cached per member until anything in the organization's policies changes."""
+    from django.core.cache import cache
+
+    from .caching import PENDING_TTL, generation, pending_key
+
+    key = pending_key(organization.pk, user.pk, generation(organization.pk))
+    pending = cache.get(key)
+    if pending is None:
+        pending = pending_for_member(organization=organization, user=user)
+        cache.set(key, pending, PENDING_TTL)
+    return pending
+
+
 def policy_list_for_staff(*, organization, status: str = "active", kind: str = "", search: str = ""):
     open_draft = PolicyVersion.objects.filter(
         organization=organization, policy_id=OuterRef("pk"), status__in=PolicyVersion.OPEN
@@ -256,44 +271,183 @@ def hr_reviewers(*, organization, exclude_user=None):
 # --- the acknowledgement report ----------------------------------------------------------------------------
 
 
+def _valid_user_ids(organization, anchor_id, now):
+    """The users whose acknowledgement counts in the cycle started by `anchor_id` (an uncorrelated subquery:
+    PostgreSQL hashes it once instead of probing the acknowledgements row by row)."""
+    return (
+        Acknowledgement.objects.filter(organization=organization, anchor_id=anchor_id)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .values("user_id")
+    )
+
+
+def _audience(organization, version):
+    qs = Membership.objects.filter(organization=organization, is_active=True)
+    if not version.policy.audience_all:
+        qs = qs.filter(
+            team_id__in=PolicyTeam.objects.filter(organization=organization, policy_id=version.policy_id).values(
+                "team_id"
+            )
+        )
+    return qs
+
+
+def is_overdue(version, today=None) -> bool:
+    return version.due_on is not None and version.due_on < (today or timezone.localdate())
+
+
 def report_people(*, organization, version, team_id=None, status: str = "", search: str = ""):
     """Active members in the version's audience, annotated with `ack_at` (their acknowledgement in the
     current cycle, or None). Filters: team (already checked against the organization), status
-    acknowledged / pending / overdue, search on name or email. A fixed number of queries at any size."""
-    policy = version.policy
+    acknowledged / pending / overdue, search on name or email. A fixed number of queries at any size.
+
+    The status filters use a hashed IN over the cycle's acknowledgements; `ack_at` is a correlated
+    subquery on (organization, anchor, user) that PostgreSQL evaluates only for the rows of the page."""
     now = timezone.now()
     valid = _valid_ack(organization, OuterRef("user_id"), version.ack_anchor_id, now)
-    qs = Membership.objects.filter(organization=organization, is_active=True)
-    if not policy.audience_all:
-        qs = qs.filter(
-            team_id__in=PolicyTeam.objects.filter(organization=organization, policy=policy).values("team_id")
-        )
-    qs = qs.annotate(ack_at=Subquery(valid.order_by("-acknowledged_at").values("acknowledged_at")[:1]))
+    qs = _audience(organization, version)
     if team_id:
         qs = qs.filter(team_id=team_id)
     search = (search or "").strip()
     if search:
         qs = qs.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
-    overdue = version.due_on is not None and version.due_on < timezone.localdate()
-    if status == "acknowledged":
-        qs = qs.filter(ack_at__isnull=False)
-    elif status == "pending":
-        qs = qs.filter(ack_at__isnull=True)
-    elif status == "overdue":
-        qs = qs.filter(ack_at__isnull=True) if overdue else qs.none()
+    if status in ("acknowledged", "pending", "overdue"):
+        valid_ids = _valid_user_ids(organization, version.ack_anchor_id, now)
+        if status == "acknowledged":
+            qs = qs.filter(user_id__in=valid_ids)
+        elif status == "pending" or is_overdue(version):
+            qs = qs.exclude(user_id__in=valid_ids)
+        else:
+            qs = qs.none()  # nobody is overdue before the due date
+    qs = qs.annotate(ack_at=Subquery(valid.order_by("-acknowledged_at").values("acknowledged_at")[:1]))
     return qs.select_related("user", "team").order_by("user__full_name", "user__email", "pk")
 
 
-def report_counts(*, organization, version) -> dict:
-    """Acknowledged / pending / overdue overall and by team, in one query."""
-    people = report_people(organization=organization, version=version)
-    rows = (
-        people.order_by()
+_PAGE_SQL = """
+SELECT u.full_name, u.email, t.name,
+       (SELECT a.acknowledged_at FROM {ack} a
+         WHERE a.organization_id = %(org)s AND a.anchor_id = %(anchor)s AND a.user_id = m.user_id
+           AND (a.valid_until IS NULL OR a.valid_until > %(now)s)
+         ORDER BY a.acknowledged_at DESC LIMIT 1)
+  FROM {membership} m
+  JOIN {user} u ON u.id = m.user_id
+  LEFT JOIN {team} t ON t.id = m.team_id
+ WHERE {where}
+ ORDER BY u.full_name, u.email, m.id
+ LIMIT %(limit)s OFFSET %(offset)s
+"""
+_COUNT_SQL = "SELECT COUNT(*) FROM {membership} m JOIN {user} u ON u.id = m.user_id WHERE {where}"
+_IN_AUDIENCE_SQL = (
+    "m.team_id IN (SELECT pt.team_id FROM {policyteam} pt WHERE pt.organization_id = %(org)s"
+    " AND pt.policy_id = %(policy)s)"
+)
+_ACKNOWLEDGED_SQL = (
+    "m.user_id IN (SELECT v.user_id FROM {ack} v WHERE v.organization_id = %(org)s AND v.anchor_id = %(anchor)s"
+    " AND (v.valid_until IS NULL OR v.valid_until > %(now)s))"
+)
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class ReportPeoplePage:
+    """report_people for the report page, as rows (name, email, team name, ack_at) fetched by slicing
+    (what Paginator does) with one plain SQL query: the same audience, filters and order as report_people
+    (tests/policies/test_report_scale.py compares them), without building an ORM query per request.
+
+    The acknowledgement time is a correlated subquery on (organization, anchor, user), evaluated for the
+    rows of the page only; the status filters are an IN over the cycle's acknowledgements, which
+    PostgreSQL hashes once. Only table names are put into the SQL; every value is a parameter.
+    Row-level security applies as to any query."""
+
+    def __init__(self, *, organization, version, team_id=None, status: str = "", search: str = ""):
+        from django.contrib.auth import get_user_model
+
+        tables = {
+            "ack": Acknowledgement._meta.db_table,
+            "membership": Membership._meta.db_table,
+            "policyteam": PolicyTeam._meta.db_table,
+            "team": Team._meta.db_table,
+            "user": get_user_model()._meta.db_table,
+        }
+        self.params = {
+            "org": organization.pk,
+            "anchor": version.ack_anchor_id,
+            "policy": version.policy_id,
+            "now": timezone.now(),
+            "team": team_id,
+        }
+        where = ["m.organization_id = %(org)s", "m.is_active"]
+        if not version.policy.audience_all:
+            where.append(_IN_AUDIENCE_SQL.format(**tables))
+        if team_id:
+            where.append("m.team_id = %(team)s")
+        search = (search or "").strip()
+        if search:
+            self.params["q"] = _like(search)
+            where.append("(u.email ILIKE %(q)s OR u.full_name ILIKE %(q)s)")
+        if status in ("acknowledged", "pending", "overdue"):
+            acknowledged = _ACKNOWLEDGED_SQL.format(**tables)
+            if status == "acknowledged":
+                where.append(acknowledged)
+            elif status == "pending" or is_overdue(version):
+                where.append(f"NOT {acknowledged}")
+            else:
+                where.append("false")  # nobody is overdue before the due date
+        self.sql = _PAGE_SQL.format(where=" AND ".join(where), **tables)
+        self.count_sql = _COUNT_SQL.format(where=" AND ".join(where), **tables)
+
+    def count(self) -> int:
+        """How many rows there are (the page's count when a search makes the cached counts useless)."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(self.count_sql, self.params)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice) or window.step is not None:
+            raise TypeError("ReportPeoplePage takes a slice")
+        start = window.start or 0
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, {**self.params, "limit": max(0, window.stop - start), "offset": start})
+            return cursor.fetchall()
+
+
+def _count_rows(organization, version) -> tuple[list[dict], object]:
+    """(per-team totals and acknowledgements, the next time an acknowledgement runs out): two queries."""
+    now = timezone.now()
+    valid_ids = _valid_user_ids(organization, version.ack_anchor_id, now)
+    rows = list(
+        _audience(organization, version)
+        .order_by()
         .values("team_id", "team__name")
-        .annotate(total=Count("id"), acknowledged=Count("id", filter=Q(ack_at__isnull=False)))
-        .order_by("team__name")
+        .annotate(total=Count("id"), acknowledged=Count("id", filter=Q(user_id__in=valid_ids)))
+        .order_by("team__name", "team_id")
     )
-    overdue = version.due_on is not None and version.due_on < timezone.localdate()
+    next_expiry = (
+        Acknowledgement.objects.filter(
+            organization=organization, anchor_id=version.ack_anchor_id, valid_until__gt=now
+        ).aggregate(first=Min("valid_until"))["first"]
+        if version.ack_anchor_id
+        else None
+    )
+    return rows, next_expiry
+
+
+def _percent(part, whole) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def report_counts(*, organization, version, rows=None) -> dict:
+    """Acknowledged / pending / overdue overall and by team. `rows` are _count_rows' (cached by
+    report_summary); without them, two queries."""
+    if rows is None:
+        rows, _ = _count_rows(organization, version)
+    overdue = is_overdue(version)
     teams, total, acked = [], 0, 0
     for row in rows:
         pending = row["total"] - row["acknowledged"]
@@ -305,7 +459,7 @@ def report_counts(*, organization, version) -> dict:
                 "acknowledged": row["acknowledged"],
                 "pending": pending,
                 "overdue": pending if overdue else 0,
-                "percent": round(100 * row["acknowledged"] / row["total"]) if row["total"] else 0,
+                "percent": _percent(row["acknowledged"], row["total"]),
             }
         )
         total += row["total"]
@@ -316,10 +470,99 @@ def report_counts(*, organization, version) -> dict:
         "acknowledged": acked,
         "pending": pending,
         "overdue": pending if overdue else 0,
-        "percent": round(100 * acked / total) if total else 0,
+        "percent": _percent(acked, total),
         "teams": teams,
         "is_overdue": overdue,
     }
+
+
+REPORT_VERSION_DEFERRED = ("body_markdown", "body_html", "quiz_source", "policy__summary")
+
+
+def _report_version(organization, policy_id, version_id) -> PolicyVersion:
+    """A published or superseded version of the organization's policy, with its policy, without the texts:
+    one query. Http404 for a missing, foreign or draft version (drafts have no acknowledgements)."""
+    version = (
+        PolicyVersion.objects.select_related("policy")
+        .defer(*REPORT_VERSION_DEFERRED)
+        .filter(
+            organization=organization,
+            policy_id=_int(policy_id),
+            pk=_int(version_id),
+            status__in=(PolicyVersion.Status.PUBLISHED, PolicyVersion.Status.SUPERSEDED),
+        )
+        .first()
+    )
+    if version is None:
+        raise Http404("No such version")
+    return version
+
+
+def report_summary(*, organization, policy_id, version_id) -> dict:
+    """Everything the report page shows besides its page of people, cached until anything in the
+    organization's policies, memberships or teams changes (the policies generation) or an acknowledgement
+    runs out (the lifetime), so that the page costs one query for its people at any organization size:
+
+    {"key", "expires_at", "version" (with its policy; Http404 as _report_version), "count_rows",
+     "teams" [(id, name)], "published" [(id, number, published_at)]}.
+
+    Five queries to build, none when cached. The key carries the organization: a version id of another
+    organization never finds an entry, and the build raises Http404 for it."""
+    from django.core.cache import cache
+
+    from .caching import REPORT_TTL, generation, report_key
+
+    key = report_key(organization.pk, _int(version_id), generation(organization.pk))
+    summary = cache.get(key)
+    if summary is not None:
+        if summary["version"].policy_id != _int(policy_id):
+            raise Http404("No such version")
+        return summary
+    version = _report_version(organization, policy_id, version_id)
+    rows, next_expiry = _count_rows(organization, version)
+    ttl = REPORT_TTL
+    if next_expiry is not None:
+        ttl = max(1, min(ttl, int((next_expiry - timezone.now()).total_seconds())))
+    summary = {
+        "key": key,
+        "expires_at": time.time() + ttl,
+        "version": version,
+        "count_rows": rows,
+        "teams": list(Team.objects.filter(organization=organization).order_by("name").values_list("pk", "name")),
+        "published": list(
+            PolicyVersion.objects.filter(organization=organization, policy_id=version.policy_id, number__isnull=False)
+            .order_by("-number")
+            .values_list("pk", "number", "published_at")
+        ),
+    }
+    cache.set(key, summary, ttl)
+    return summary
+
+
+def report_summary_update(summary: dict, **values) -> None:
+    """Add to a cached summary (the page's rendered fragments) for the rest of its lifetime."""
+    from django.core.cache import cache
+
+    summary.update(values)
+    remaining = int(summary["expires_at"] - time.time())
+    if remaining > 0:
+        cache.set(summary["key"], summary, remaining)
+
+
+def report_match_count(counts: dict, *, team_id=None, status: str = "") -> int:
+    """How many people report_people(team_id=..., status=...) (no search) returns, from the counts."""
+    if team_id:
+        row = next((t for t in counts["teams"] if t["team_id"] == team_id), None)
+        total, acked = (row["total"], row["acknowledged"]) if row else (0, 0)
+    else:
+        total, acked = counts["total"], counts["acknowledged"]
+    if status == "acknowledged":
+        return acked
+    if status == "pending":
+        return total - acked
+    if status == "overdue":
+        return total - acked if counts["is_overdue"] else 0
+    return total
 
 
 def teams_for_filter(*, organization):

@@ -2,6 +2,7 @@
 comparing, tracking and reminders (HR), questions and the FAQ."""
 
 from datetime import UTC
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -9,12 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advocacy.audit.services import audit_record
 from advocacy.core.csv import csv_stream
+from advocacy.core.templatetags.ui import initials
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.decorators import org_view
 from advocacy.tenancy.selectors import get_team_for_org
@@ -35,6 +39,8 @@ from .forms import (
 )
 from .markup import diff_stats, parse_quiz, render_markdown, safe_html, side_by_side
 from .models import Policy, PolicyKind, PolicyVersion
+from .selectors import report_summary_update
+from .templatetags.policies_tags import team_options
 
 PEOPLE_PER_PAGE = 50
 QUESTIONS_PER_PAGE = 30
@@ -482,42 +488,122 @@ def compare(request, policy_id):
 # --- tracking --------------------------------------------------------------------------------------------
 
 
-def _report_filters(request):
+def _report_filters(request, team_ids=None):
+    """The report's filters from the query string. The team is checked against the organization: against
+    `team_ids` (the organization's teams, cached) when given, else with a query; 404 for a foreign one."""
     organization = request.organization
-    team_id = request.GET.get("team") or None
-    team = None
-    if team_id:
-        team = get_team_for_org(organization, team_id)  # 404 for another organization's team
+    raw_team = request.GET.get("team") or None
+    team_id = None
+    if raw_team:
+        if team_ids is None:
+            team_id = get_team_for_org(organization, raw_team).pk
+        else:
+            try:
+                team_id = int(raw_team)
+            except (TypeError, ValueError):
+                raise Http404("No such team")
+            if team_id not in team_ids:
+                raise Http404("No such team")
     status = request.GET.get("status", "")
     if status not in ("acknowledged", "pending", "overdue"):
         status = ""
-    return {"team_id": team.pk if team else None, "status": status, "search": request.GET.get("q", "")[:100]}, team
+    return {"team_id": team_id, "status": status, "search": request.GET.get("q", "")[:100]}
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (from the cached report counts) instead of counting every request."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+_STATUS_BADGES = {
+    "acknowledged": ("badge-success", "Acknowledged"),
+    "overdue": ("badge-danger", "Overdue"),
+    "pending": ("badge-warning", "Pending"),
+}
+
+
+def _report_rows(rows, *, overdue: bool) -> list[dict]:
+    """The page of people (name, email, team name, ack_at) as what the template shows, formatted here
+    rather than by template filters row by row."""
+    result = []
+    for name, email, team, ack_at in rows:
+        status = "acknowledged" if ack_at else ("overdue" if overdue else "pending")
+        badge, label = _STATUS_BADGES[status]
+        result.append(
+            {
+                "name": name or email,
+                "email": email,
+                "initials": initials(SimpleNamespace(full_name=name, email=email)),
+                "team": team or "—",
+                "badge": badge,
+                "status": label,
+                "ack_at": dateformat.format(ack_at.astimezone(UTC), "j M Y, H:i") + " UTC" if ack_at else "",
+            }
+        )
+    return result
+
+
+def _report_counts_and_fragments(request, summary, version) -> dict:
+    """The counts, the by-team table and the remind-a-team options, computed and rendered once per cached
+    summary (hundreds of teams in a large organization) and kept with it; again only when the due date
+    passes (overdue counts change)."""
+    overdue = selectors.is_overdue(version)
+    if summary.get("prepared_overdue") != overdue:
+        counts = selectors.report_counts(organization=request.organization, version=version, rows=summary["count_rows"])
+        context = {"counts": counts, "organization": request.organization}
+        report_summary_update(
+            summary,
+            prepared_overdue=overdue,
+            counts=counts,
+            teams_table=render_to_string("policies/_report_teams.html", context),
+            remind_options=render_to_string("policies/_report_remind_options.html", context),
+            team_options=team_options(summary["teams"]),
+        )
+    return {key: summary[key] for key in ("counts", "teams_table", "remind_options", "team_options")}
 
 
 @require_GET
 @org_view("policies.track")
 def report(request, policy_id, version_id):
+    """Counts overall and by team, then one page of people. At any organization size one query, for the
+    page of people: the version, counts, teams and versions come from the report summary cached per
+    policies generation (five more queries when it is built again)."""
     organization = request.organization
-    policy = selectors.get_policy_for_org(organization, policy_id)
-    version = selectors.get_version_for_org(organization, version_id, policy=policy)
-    if not version.is_frozen:
-        raise Http404("Drafts have no acknowledgements")
-    filters, team = _report_filters(request)
-    people = selectors.report_people(organization=organization, version=version, **filters)
-    page_obj = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    summary = selectors.report_summary(organization=organization, policy_id=policy_id, version_id=version_id)
+    version = summary["version"]
+    teams = summary["teams"]
+    filters = _report_filters(request, team_ids={pk for pk, _name in teams})
+    prepared = _report_counts_and_fragments(request, summary, version)
+    counts = prepared["counts"]
+    people = selectors.ReportPeoplePage(organization=organization, version=version, **filters)
+    if filters["search"].strip():
+        paginator = Paginator(people, PEOPLE_PER_PAGE)
+    else:
+        count = selectors.report_match_count(counts, team_id=filters["team_id"], status=filters["status"])
+        paginator = _CountedPaginator(people, PEOPLE_PER_PAGE, count)
+    page_obj = paginator.get_page(request.GET.get("page"))
     context = {
-        "policy": policy,
+        "policy": version.policy,
         "version": version,
-        "counts": selectors.report_counts(organization=organization, version=version),
         "page_obj": page_obj,
-        "teams": list(selectors.teams_for_filter(organization=organization)),
+        "people": _report_rows(page_obj.object_list, overdue=counts["is_overdue"]),
+        "teams": teams,
         "filters": filters,
-        "team": team,
-        "today": timezone.localdate(),
-        "published": list(selectors.version_list(organization=organization, policy=policy, include_drafts=False)),
+        "published": [
+            {"pk": pk, "label": f"v{number}", "published_at": published_at}
+            for pk, number, published_at in summary["published"]
+        ],
         "may_remind": _may(request, "policies.remind") and version.status == PolicyVersion.Status.PUBLISHED,
         "export_query": request.GET.urlencode(),
+        **prepared,
     }
+    if filters["team_id"]:  # the team filter's choice, marked in the prepared options
+        team_id = int(filters["team_id"])
+        marked = prepared["team_options"].replace(f'value="{team_id}">', f'value="{team_id}" selected>', 1)
+        context["team_options"] = mark_safe(marked)  # noqa: S308 - escaped options, an int inserted
     return render(request, "policies/report.html", context)
 
 
@@ -532,7 +618,7 @@ def report_csv(request, policy_id, version_id):
     version = selectors.get_version_for_org(organization, version_id, policy=policy)
     if not version.is_frozen:
         raise Http404("Drafts have no acknowledgements")
-    filters, _team = _report_filters(request)
+    filters = _report_filters(request)
     audit_record(
         organization=organization,
         actor=user,

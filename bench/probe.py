@@ -46,6 +46,7 @@ def probe(target, fields_for) -> dict:
         "cookie": cookie,
         "status": response.status_code,
         "expect_status": target.expect_status,
+        "click_check": target.click_check,
         "queries": len(warm.captured_queries),
         "queries_cold": len(cold.captured_queries),
         "sql": [query["sql"] for query in warm.captured_queries],

@@ -10,12 +10,14 @@ runs itself through `scripts/dev.py bench`, which starts the embedded ones. Then
 its own (`advocacy_bench`, dropped and created afresh):
 
 1. migrate, collectstatic, seed_demo;
-2. for each size (small, then large): generate_scale_data --employees N --orgs M (topping up),
+2. for each size (small, then large): generate_scale_data --employees N --orgs M and the content
+   library's --content/--shares/--clicks for acme (--small-content ... --large-clicks; topping up),
    VACUUM ANALYZE; bench/probe.py counts each page's SQL queries with Django's test client and
    signs the pages' users in; gunicorn starts (production settings: DJANGO_DEBUG off, 2 sync
    workers, BENCH_BASELINE=1) on a free port of 127.0.0.1; each page and the baseline view are
    loaded for a fixed time with wrk (or a Python keep-alive loader when wrk is missing) after a
-   short warm-up;
+   short warm-up; a tracked link first gets the click-loss check (bench/clicks.py: distinct browsers,
+   repeats and crawlers, then the flush; stored clicks must equal the countable requests);
 3. prints a table, writes bench/results/<timestamp>.json and latest.json, and exits 1 when a target
    is under its throughput ratio (page / baseline requests per second) at the large size, its query
    count differs between the sizes, or any request failed.
@@ -54,6 +56,15 @@ RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 BASELINE_END = f"{BASELINE.name} (end)"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # as behind the production proxy (no SSL redirect)
+# Every load sends what a browser sends: a tracked link answers a request without one as a script
+# (redirected, not counted) and a link-preview crawler with a page of Open Graph tags.
+BROWSER_HEADERS = {
+    **PROXY_HEADERS,
+    "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36",
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en-US,en;q=0.9",
+}
 
 WRK_SCRIPT = r"""
 done = function(summary, latency, requests)
@@ -274,8 +285,25 @@ def load_python(port: int, path: str, headers: dict, connections: int, duration:
 # --- one size ------------------------------------------------------------------------------------------
 
 
+def click_check(port: int, path: str, clients: int, env: dict, workdir: Path) -> dict:
+    """bench/clicks.py: distinct browsers (each twice) and crawlers, the flush, then stored == countable."""
+    out = workdir / "clicks.json"
+    log(f"click-loss check {path}: {clients} distinct browsers, each twice, and crawlers")
+    command = [PY, "bench/clicks.py", "--port", str(port), "--path", path, "--clients", str(clients), "--out", str(out)]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    result = json.loads(out.read_text())
+    log(
+        f"lost clicks: {result['lost']} (sent {result['sent']} requests, {result['countable']} countable, "
+        f"{result['stored']} stored; {result['extra']} counted twice or from crawlers; statuses {result['statuses']})"
+    )
+    return result
+
+
 def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, args, loader, workdir: Path) -> dict:
-    manage(env, "generate_scale_data", "--employees", str(employees), "--orgs", str(orgs))
+    content = [
+        f"--{kind}={getattr(args, f'{size}_{kind}')}" for kind in ("content", "shares", "clicks")
+    ]  # the content library's data for acme at this size
+    manage(env, "generate_scale_data", "--employees", str(employees), "--orgs", str(orgs), *content)
     vacuum_analyze(bench_url)
     probe_out = workdir / f"probe-{size}.json"
     probe_command = [PY, "bench/probe.py", "--out", str(probe_out)]
@@ -293,7 +321,7 @@ def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, ar
     try:
         for name in order:
             info = probed[BASELINE.name if name == BASELINE_END else name]
-            headers = dict(PROXY_HEADERS)
+            headers = dict(BROWSER_HEADERS)
             if info["cookie"]:
                 headers["Cookie"] = info["cookie"]
             status, _ = http_get(server.port, info["path"], headers)
@@ -306,6 +334,8 @@ def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, ar
                     f"expected {info['expect_status']}; not loaded"
                 )
                 continue
+            if info.get("click_check"):
+                result["clicks"] = click_check(server.port, info["path"], info["click_check"], env, workdir)
             log(f"loading {name} {info['path']} ({size}) for {args.duration:g}s")
             if args.warmup > 0:
                 loader(server.port, info["path"], headers, args.connections, args.warmup, workdir / "wrk.lua")
@@ -348,6 +378,16 @@ def verdicts(runs: list[dict], targets: list[Target]) -> list[dict]:
                         "detail": f"{result.get('status')} != {result.get('expect_status')}",
                     }
                 )
+            elif "clicks" in result and (result["clicks"]["lost"] or result["clicks"]["extra"]):
+                clicks = result["clicks"]
+                checks.append(
+                    {
+                        "target": name,
+                        "check": f"clicks at {run['size']}",
+                        "ok": False,
+                        "detail": f"lost {clicks['lost']}, extra {clicks['extra']} of {clicks['countable']} countable",
+                    }
+                )
             elif result.get("errors"):
                 checks.append(
                     {
@@ -355,6 +395,19 @@ def verdicts(runs: list[dict], targets: list[Target]) -> list[dict]:
                         "check": f"errors at {run['size']}",
                         "ok": False,
                         "detail": f"{result['errors']} failed requests {result['error_detail']}",
+                    }
+                )
+    for run in runs:
+        for name, result in run["targets"].items():
+            clicks = result.get("clicks")
+            if clicks and not (clicks["lost"] or clicks["extra"]):
+                checks.append(
+                    {
+                        "target": name,
+                        "check": f"lost clicks at {run['size']}",
+                        "ok": True,
+                        "detail": f"lost clicks: 0; {clicks['stored']} stored of {clicks['countable']} countable, "
+                        f"{clicks['sent']} requests",
                     }
                 )
     large = by_size.get("large")
@@ -425,6 +478,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--large", type=int, help="employees at the large size (default 10000; quick 1000)")
     parser.add_argument("--small-orgs", type=int, default=2, help="small organizations beside acme (small size)")
     parser.add_argument("--large-orgs", type=int, default=100, help="small organizations beside acme (large size)")
+    for size, defaults in (("small", (100, 2_000, 10_000)), ("large", (5_000, 200_000, 1_000_000))):
+        for kind, default in zip(("content", "shares", "clicks"), defaults, strict=True):
+            parser.add_argument(
+                f"--{size}-{kind}",
+                type=int,
+                help=f"{kind} for acme at the {size} size (default {default:,}; quick a tenth)",
+            )
     parser.add_argument("--duration", type=float, help="seconds of load per page (default 10; quick 3)")
     parser.add_argument("--warmup", type=float, help="seconds of unmeasured load first (default 2; quick 1)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections of the load tool")
@@ -435,6 +495,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.small = args.small if args.small is not None else (20 if args.quick else 100)
     args.large = args.large if args.large is not None else (1000 if args.quick else 10000)
+    for size, defaults in (("small", (100, 2_000, 10_000)), ("large", (5_000, 200_000, 1_000_000))):
+        for kind, default in zip(("content", "shares", "clicks"), defaults, strict=True):
+            name = f"{size}_{kind}"
+            if getattr(args, name) is None:
+                setattr(args, name, default // 10 if args.quick else default)
     args.duration = args.duration if args.duration is not None else (3 if args.quick else 10)
     args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 2)
     return args

@@ -18,6 +18,8 @@ Add a page by appending a Target to TARGETS:
   (None: reported only).
 - `same_queries_at`: the data sizes ("small", "large") whose SQL query counts must be equal.
 - `expect_status`: the answer the page must give (e.g. 302 for a redirect); checked before loading.
+- `click_check`: for a tracked link, how many distinct browsers bench/clicks.py sends (each twice, with
+  crawlers in between) before the load; the clicks stored after the flush must equal that number.
 """
 
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ class Target:
     setup: str | None = None
     expect_status: int = 200
     organization: str = "acme"
+    click_check: int = 0
 
 
 # Measured like the pages, as a signed-in employee: the same session and middleware work, no view work.
@@ -53,7 +56,8 @@ TARGETS: list[Target] = [
     ),
     # Issue 4: the employee content feed (20 items with hashtags and share counts; counts are denormalized).
     Target(name="content_feed", path="/o/{org}/content/", user="employee@{org}.example", min_ratio=0.20),
-    # Issue 4: the public tracked-link redirect (no session; one Redis round trip on a cache hit).
+    # Issue 4: the public tracked-link redirect (no session; one Redis round trip on a cache hit), with the
+    # click-loss check: every countable click sent is stored after the flush.
     Target(
         name="tracked_link",
         path="/l/{code}",
@@ -62,5 +66,6 @@ TARGETS: list[Target] = [
         same_queries_at=(),
         setup="content_library.scale.bench_link",
         expect_status=302,
+        click_check=2000,
     ),
 ]

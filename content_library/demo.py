@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
+from . import feed_cache
 from .models import (
     Campaign,
     CampaignHashtag,
@@ -621,4 +622,21 @@ def _sync_counters(org):
         )
         model.objects.filter(organization=org).update(
             share_count=Coalesce(Subquery(shares), 0), click_count=Coalesce(Subquery(clicks), 0)
+        )
+    _sync_share_days(org)
+    feed_cache.content_changed(org)
+
+
+def _sync_share_days(org):
+    """Rebuild the daily share rollup from the confirmed shares (after bulk writes)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM content_library_sharedaily WHERE organization_id = %s", [org.pk])
+        cursor.execute(
+            "INSERT INTO content_library_sharedaily (organization_id, content_id, day, shares) "
+            "SELECT organization_id, content_id, (confirmed_at AT TIME ZONE 'UTC')::date, count(*) "
+            "FROM content_library_share WHERE organization_id = %s AND status = 'confirmed' "
+            "AND confirmed_at IS NOT NULL GROUP BY 1, 2, 3",
+            [org.pk],
         )

@@ -100,7 +100,16 @@ def dirty_key() -> str:
 
 
 def is_crawler(user_agent: str) -> bool:
-    return not user_agent or bool(CRAWLER_RE.search(user_agent))
+    """A link-preview crawler (gets the Open Graph page, never counted)."""
+    return bool(user_agent) and CRAWLER_RE.search(user_agent) is not None
+
+
+def is_countable(user_agent: str) -> bool:
+    """A click counts only from a client that says what it is: every browser sends a User-Agent. A request
+    without one (a script, a health check, a privacy proxy stripping it) is still redirected, so a person
+    behind such a proxy reaches the destination, but it is not counted: results never count what may be a
+    machine."""
+    return bool(user_agent) and CRAWLER_RE.search(user_agent) is None
 
 
 def client_fingerprint(ip: str | None, user_agent: str) -> str:

@@ -314,6 +314,19 @@ class ClickDaily(TenantModel):
         ]
 
 
+class ShareDaily(TenantModel):
+    """Confirmed shares per item and day, kept by `share_confirm` (an upsert in its transaction), so the
+    feed's "most shared this week" sums at most seven small rows per item instead of counting shares."""
+
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    shares = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "content", "day"], name="sharedaily_unique")]
+        indexes = [models.Index(fields=["organization", "day"], name="sharedaily_org_day")]
+
+
 class ClickFlushState(TenantModel):
     """The last Redis stream entry whose clicks are stored, per organization. Written in the same
     transaction as the rollups it covers, so a flush that fails or runs twice counts each click once."""

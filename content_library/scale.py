@@ -79,11 +79,12 @@ def generate_content(organization, ctx):
         rows = []
         n_items, n_users, n_nets = len(item_ids), len(user_ids), len(ALL_NETWORKS)
         for i in range(have_shares, wanted_shares):
-            # i -> a distinct (user, item, network) as long as shares <= users * items * networks
-            user = user_ids[i % n_users]
-            rest = i // n_users
-            item = item_ids[rest % n_items]
-            network = ALL_NETWORKS[(rest // n_items) % n_nets]
+            # i -> a distinct (user, item, network) as long as shares <= users * items * networks;
+            # every item gets about shares / items of them
+            item = item_ids[i % n_items]
+            rest = i // n_items
+            user = user_ids[rest % n_users]
+            network = ALL_NETWORKS[(rest // n_users) % n_nets]
             confirmed = now - timedelta(minutes=(i * 13) % (60 * 24 * 30))
             rows.append(
                 Share(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Campaign, ClickDaily, ContentItem, ContentRevision, Hashtag, Share, Topic
+from .models import Campaign, ClickDaily, ContentItem, ContentRevision, Hashtag, Share, ShareDaily, Topic
 from .networks import Network
 from .validation import SENTINELS
 
@@ -127,12 +127,18 @@ def feed(
             .order_by("-rank", "-publish_at", "-id")
         )
     elif sort == "popular":
-        week_ago = timezone.now() - timedelta(days=7)
-        qs = qs.annotate(
-            week_shares=Count(
-                "shares", filter=Q(shares__status=Share.Status.CONFIRMED, shares__confirmed_at__gte=week_ago)
-            )
-        ).order_by("-week_shares", "-share_count", "-publish_at", "-id")
+        # "This week": today and the six days before (UTC), from the daily rollup kept by share_confirm.
+        since = timezone.now().astimezone(UTC).date() - timedelta(days=6)
+        week = (
+            ShareDaily.objects.filter(organization=organization, content=OuterRef("pk"), day__gte=since)
+            .order_by()
+            .values("content")
+            .annotate(n=Sum("shares"))
+            .values("n")
+        )
+        qs = qs.annotate(week_shares=Coalesce(Subquery(week), 0)).order_by(
+            "-week_shares", "-share_count", "-publish_at", "-id"
+        )
     else:
         qs = qs.order_by("-publish_at", "-id")
     return qs
@@ -287,3 +293,153 @@ def results(*, organization, content: ContentItem | None = None, campaign: Campa
         "by_day": days_rows,
         "top_sharers": top,
     }
+
+
+# --- the employee feed, cached (see feed_cache.py) -------------------------------------------------------
+
+
+def _feed_row(item, *, searched: bool) -> dict:
+    summary = item.summary
+    if len(summary) > 220:
+        summary = summary[:219].rstrip() + "…"
+    return {
+        "pk": item.pk,
+        "kind": item.kind,
+        "kind_label": item.get_kind_display(),
+        "title": item.title,
+        "summary": summary,
+        "title_html": highlight(item.title_hl) if searched else "",
+        "summary_html": highlight(item.summary_hl) if searched else "",
+        "has_image": bool(item.image),
+        "image_url": item.image_url,
+        "initial": item.title[:1].upper(),
+        "campaign_id": item.campaign_id,
+        "campaign_name": item.campaign.name if item.campaign_id else "",
+        "publish_at": item.publish_at,
+        "expires_at": item.expires_at,
+        "tags": [(tag.pk, tag.name, tag.is_campaign) for tag in item.hashtags.all()],
+        "share_count": item.share_count,
+    }
+
+
+def _build_feed_page(*, organization, membership, q, topic, hashtag, campaign, sort, page_number, page_size) -> dict:
+    from django.core.paginator import Paginator
+    from django.urls import reverse
+
+    from .cards import parts
+
+    qs = feed(
+        organization=organization,
+        membership=membership,
+        q=q,
+        topic=topic,
+        hashtag=hashtag,
+        campaign=campaign,
+        sort=sort,
+    )
+    page = Paginator(qs, page_size).get_page(page_number)
+    base = reverse("content_feed", kwargs={"org_slug": organization.slug})
+    rows = [_feed_row(item, searched=bool(q)) for item in page.object_list]
+    for row in rows:
+        row["html"] = parts(row, base)
+    return {
+        "rows": rows,
+        "number": page.number,
+        "num_pages": page.paginator.num_pages,
+        "count": page.paginator.count,
+    }
+
+
+def _member_networks(*, organization, user) -> dict[int, list[str]]:
+    shared: dict[int, list[str]] = {}
+    rows = (
+        Share.objects.filter(organization=organization, user=user, status=Share.Status.CONFIRMED)
+        .order_by("content_id", "network")
+        .values_list("content_id", "network")
+    )
+    for content_id, network in rows:
+        shared.setdefault(content_id, []).append(network)
+    return shared
+
+
+def feed_page(
+    *,
+    organization,
+    membership,
+    user,
+    q: str = "",
+    topic: Topic | None = None,
+    hashtag: Hashtag | None = None,
+    campaign: Campaign | None = None,
+    sort: str = "newest",
+    page_number=1,
+    page_size: int = 20,
+) -> dict:
+    """One page of the employee feed as plain rows (each with the member's `my_networks`), its pager
+    figures and the filter choices. Warm: one cache round trip and no SQL; cold: a constant number of
+    queries whatever the library's size."""
+    from django.core.cache import cache
+
+    from . import feed_cache
+
+    team_id = getattr(membership, "team_id", None)
+    filters = (
+        q,
+        topic.pk if topic else None,
+        hashtag.pk if hashtag else None,
+        campaign.pk if campaign else None,
+        sort,
+        str(page_number or 1),
+        page_size,
+        organization.slug,  # the cards' links
+    )
+    keys = {
+        "gen": feed_cache.generation_key(organization.pk),
+        "page": feed_cache.page_key(organization.pk, team_id, filters),
+        "choices": feed_cache.choices_key(organization.pk),
+        "mine": feed_cache.member_key(organization.pk, user.pk),
+    }
+    found = cache.get_many(list(keys.values()))
+    generation = found.get(keys["gen"])
+    fresh = {}
+    entries = {}
+    for name in ("page", "choices", "mine"):
+        entry = found.get(keys[name])
+        if entry is not None and entry["gen"] == generation:
+            entries[name] = entry["value"]
+    if "page" not in entries:
+        entries["page"] = _build_feed_page(
+            organization=organization,
+            membership=membership,
+            q=q,
+            topic=topic,
+            hashtag=hashtag,
+            campaign=campaign,
+            sort=sort,
+            page_number=page_number,
+            page_size=page_size,
+        )
+        fresh[keys["page"]] = (entries["page"], feed_cache.PAGE_TTL)
+    if "choices" not in entries:  # (pk, label) pairs: plain tuples unpickle far faster than model instances
+        choices = filter_choices(organization=organization)
+        entries["choices"] = {
+            "topics": [(t.pk, t.name) for t in choices["topics"]],
+            "hashtags": [(h.pk, f"#{h.name}") for h in choices["hashtags"]],
+            "campaigns": [(c.pk, c.name) for c in choices["campaigns"]],
+        }
+        fresh[keys["choices"]] = (entries["choices"], feed_cache.CHOICES_TTL)
+    if "mine" not in entries:
+        entries["mine"] = _member_networks(organization=organization, user=user)
+        fresh[keys["mine"]] = (entries["mine"], feed_cache.MEMBER_TTL)
+    for key, (value, ttl) in fresh.items():
+        cache.set(key, {"gen": generation, "value": value}, timeout=ttl)
+
+    now = timezone.now()
+    mine = entries["mine"]
+    page = entries["page"]
+    items = [
+        {**row, "my_networks": mine.get(row["pk"], ())}
+        for row in page["rows"]
+        if row["expires_at"] is None or row["expires_at"] > now
+    ]
+    return {**page, "items": items, "choices": entries["choices"]}

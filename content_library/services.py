@@ -4,12 +4,12 @@ audited where it matters. Bad input raises ValidationError and changes nothing."
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,7 +19,7 @@ from advocacy.audit.services import audit_record
 from advocacy.permissions import Role
 from advocacy.tenancy.models import Membership, Team
 
-from . import links
+from . import feed_cache, links
 from .models import (
     Campaign,
     CampaignHashtag,
@@ -51,6 +51,7 @@ def settings_for(organization) -> ContentSettings:
     return found or ContentSettings(organization=organization, networks_enabled=list(ALL_NETWORKS))
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def content_settings_update(
     *,
@@ -99,6 +100,7 @@ def content_settings_update(
 # --- topics and hashtags --------------------------------------------------------------------------------
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def topic_create(*, organization, actor, name: str) -> Topic:
     name = clean_text(name)[:60]
@@ -110,6 +112,7 @@ def topic_create(*, organization, actor, name: str) -> Topic:
     return Topic.objects.create(organization=organization, name=name, slug=slug)
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def hashtag_create(*, organization, actor, name: str, description: str = "", is_campaign: bool = False) -> Hashtag:
     name = clean_hashtag(name)
@@ -126,6 +129,7 @@ def hashtag_create(*, organization, actor, name: str, description: str = "", is_
     return hashtag
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def hashtag_update(*, organization, actor, hashtag: Hashtag, description: str, is_campaign: bool) -> Hashtag:
     hashtag.description = clean_text(description)[:240]
@@ -219,6 +223,7 @@ def _campaign_fields(organization, *, name, goal, description, starts_on, ends_o
     }
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def campaign_create(
     *,
@@ -250,6 +255,7 @@ def campaign_create(
     return campaign
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def campaign_update(
     *,
@@ -286,6 +292,7 @@ def campaign_update(
     return campaign
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def campaign_launch(*, organization, actor, campaign: Campaign) -> int:
     """Start the campaign and publish its draft items; returns how many were published."""
@@ -311,6 +318,7 @@ def campaign_launch(*, organization, actor, campaign: Campaign) -> int:
     return len(drafts)
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def campaign_end(*, organization, actor, campaign: Campaign) -> Campaign:
     campaign.status = Campaign.Status.ENDED
@@ -379,6 +387,7 @@ def _next_revision_number(organization, item) -> int:
     return (last.number if last else 0) + 1
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def content_create(
     *,
@@ -433,6 +442,7 @@ def content_create(
     return item
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def content_update(
     *,
@@ -529,6 +539,7 @@ def _publish(organization, actor, item: ContentItem) -> None:
     audit_record(organization=organization, actor=actor, action="content.published", target=item)
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def content_publish(*, organization, actor, content: ContentItem) -> ContentItem:
     if content.status == ContentItem.Status.PUBLISHED:
@@ -539,6 +550,7 @@ def content_publish(*, organization, actor, content: ContentItem) -> ContentItem
     return content
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def content_archive(*, organization, actor, content: ContentItem) -> ContentItem:
     content.status = ContentItem.Status.ARCHIVED
@@ -547,6 +559,7 @@ def content_archive(*, organization, actor, content: ContentItem) -> ContentItem
     return content
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def content_expire_due(*, organization) -> int:
     """Mark published items past their expiry as expired (the feed already hides them)."""
@@ -558,6 +571,7 @@ def content_expire_due(*, organization) -> int:
 # --- suggestions and approval ---------------------------------------------------------------------------
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def suggestion_create(
     *, organization, actor, url: str = "", title: str = "", summary: str = "", caption: str = "", image=None
@@ -605,6 +619,7 @@ def _check_approver(organization, actor, revision: ContentRevision) -> None:
         raise ValidationError("Someone other than its author must approve this.")
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def revision_approve(*, organization, actor, revision: ContentRevision) -> ContentItem:
     revision = ContentRevision.objects.select_for_update().get(organization=organization, pk=revision.pk)
@@ -629,6 +644,7 @@ def revision_approve(*, organization, actor, revision: ContentRevision) -> Conte
     return item
 
 
+@feed_cache.changes_content
 @transaction.atomic
 def revision_reject(*, organization, actor, revision: ContentRevision, reason: str) -> ContentRevision:
     reason = clean_text(reason)
@@ -802,7 +818,15 @@ def share_confirm(*, organization, actor, share: Share) -> Share:
     share.status = Share.Status.CONFIRMED
     share.confirmed_at = timezone.now()
     share.save(update_fields=["status", "confirmed_at"])
+    feed_cache.forget_member(organization, actor.pk)  # "You shared on ..." at once; counts follow the TTL
     ContentItem.objects.filter(organization=organization, pk=share.content_id).update(share_count=F("share_count") + 1)
+    with connection.cursor() as cursor:  # the day's rollup for "most shared this week"
+        cursor.execute(
+            "INSERT INTO content_library_sharedaily (organization_id, content_id, day, shares) VALUES (%s, %s, %s, 1) "
+            "ON CONFLICT (organization_id, content_id, day) "
+            "DO UPDATE SET shares = content_library_sharedaily.shares + 1",
+            [organization.pk, share.content_id, share.confirmed_at.astimezone(UTC).date()],
+        )
     if share.campaign_id:
         Campaign.objects.filter(organization=organization, pk=share.campaign_id).update(
             share_count=F("share_count") + 1

@@ -18,7 +18,7 @@ from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.decorators import org_view
 from advocacy.tenancy.models import Organization
 
-from . import links, selectors, services
+from . import cards, links, selectors, services
 from .forms import (
     CampaignForm,
     ContentForm,
@@ -57,34 +57,49 @@ def _optional(getter, organization, value):
 # --- the feed -----------------------------------------------------------------------------------------
 
 
+def _page_number(value) -> int:
+    """A page number for the feed's cache key: anything else than a small number is the first page
+    (an out-of-range number shows the last page, as Paginator.get_page does)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 6 and int(value) > 0 else 1
+
+
 @org_view("content.view")
 def feed(request):
+    """The employee feed: rows from the feed cache (one Redis round trip when warm, see feed_cache.py) in a
+    flat card template (no include or tag call per item: URLs and icons are made once)."""
     org, membership = request.organization, request.membership
     q = request.GET.get("q", "").strip()[:200]
     topic = _optional(selectors.get_topic_for_org, org, request.GET.get("topic"))
     hashtag = _optional(selectors.get_hashtag_for_org, org, request.GET.get("hashtag"))
     campaign = _optional(selectors.get_campaign_for_org, org, request.GET.get("campaign"))
     sort = "popular" if request.GET.get("sort") == "popular" else "newest"
-    qs = selectors.feed(
-        organization=org, membership=membership, q=q, topic=topic, hashtag=hashtag, campaign=campaign, sort=sort
+    page = selectors.feed_page(
+        organization=org,
+        membership=membership,
+        user=request.user,
+        q=q,
+        topic=topic,
+        hashtag=hashtag,
+        campaign=campaign,
+        sort=sort,
+        page_number=_page_number(request.GET.get("page")),
+        page_size=PAGE_SIZE,
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
-    shared = selectors.my_networks_for(organization=org, user=request.user, content_ids=[i.pk for i in items])
-    for item in items:
-        item.my_networks = sorted(shared.get(item.pk, ()))
-        if q:
-            item.title_html = selectors.highlight(item.title_hl)
-            item.summary_html = selectors.highlight(item.summary_hl)
     context = {
         "page": page,
-        "items": items,
+        "items": page["items"],
+        "cards": cards.cards(page["items"]),
+        "options": {
+            "topics": cards.options(page["choices"]["topics"], topic and topic.pk),
+            "hashtags": cards.options(page["choices"]["hashtags"], hashtag and hashtag.pk),
+            "campaigns": cards.options(page["choices"]["campaigns"], campaign and campaign.pk),
+        },
         "q": q,
         "sort": sort,
         "topic": topic,
         "hashtag": hashtag,
         "campaign": campaign,
-        "choices": selectors.filter_choices(organization=org),
         "filtered": bool(q or topic or hashtag or campaign),
     }
     return render(request, "content_library/feed.html", context)
@@ -677,6 +692,24 @@ NOT_FOUND_PAGE = (
 )
 
 
+# The HTML answers of /l/ (a crawler's Open Graph page, the 404 page) have no script, style or form:
+# their own strict policy, since the redirect skips the middleware that adds the site's (see middleware.py).
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; img-src https: data:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+}
+
+
+def _page(html: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(html, status=status)
+    for name, value in PAGE_HEADERS.items():
+        response[name] = value
+    return response
+
+
 def _crawler_page(organization_id: int, code: str, destination: str) -> HttpResponse:
     """A small page with Open Graph tags for link-preview crawlers (not counted as a click)."""
     organization = Organization(pk=organization_id)
@@ -703,17 +736,20 @@ def _crawler_page(organization_id: int, code: str, destination: str) -> HttpResp
         destination,
         title or destination,
     )
-    return HttpResponse(html)
+    return _page(html)
 
 
 def tracked_link(request, code):
-    """No session, no user, no template, no PostgreSQL write: one Redis round trip on a cache hit."""
+    """No session, no user, no template, no PostgreSQL write: one Redis round trip on a cache hit (one Lua
+    script: the link, the dedupe SET NX and the XADD of the click). Served by TrackedLinkMiddleware, right
+    after SecurityMiddleware. A request without a User-Agent is redirected but not counted."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    crawler = links.is_crawler(user_agent)
-    fingerprint = links.client_fingerprint(client_ip(request), user_agent)
-    resolved = links.record_click(code, fingerprint=fingerprint, countable=not crawler)
+    crawler = links.is_crawler(user_agent)  # an empty User-Agent is no crawler: redirected, not counted
+    countable = not crawler and links.is_countable(user_agent)
+    fingerprint = links.client_fingerprint(client_ip(request), user_agent) if countable else ""
+    resolved = links.record_click(code, fingerprint=fingerprint, countable=countable)
     if resolved is None:
-        return HttpResponse(NOT_FOUND_PAGE, status=404)
+        return _page(NOT_FOUND_PAGE, status=404)
     organization_id, destination = resolved
     if crawler:
         return _crawler_page(organization_id, code, destination)

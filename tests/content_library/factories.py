@@ -1,13 +1,31 @@
 """Content library factories: created through the services where rules matter (tests/ helpers)."""
 
+from datetime import UTC
+
 import factory
+from django.db import connection
 from django.utils import timezone
 
+from advocacy.tenancy.context import organization_scope
+from content_library import feed_cache
 from content_library.models import Campaign, ContentItem, Hashtag, Share, Topic
 from tests.factories import TenantFactory, UserFactory
 
 
-class HashtagFactory(TenantFactory):
+class ContentFactory(TenantFactory):
+    """Rows written straight to the tables, as the services would leave the feed: its cache is made stale."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        feed_cache.bump(obj.organization_id)
+        return obj
+
+
+class HashtagFactory(ContentFactory):
     class Meta:
         model = Hashtag
 
@@ -15,7 +33,7 @@ class HashtagFactory(TenantFactory):
     key = factory.LazyAttribute(lambda o: o.name.lower())
 
 
-class TopicFactory(TenantFactory):
+class TopicFactory(ContentFactory):
     class Meta:
         model = Topic
 
@@ -23,7 +41,7 @@ class TopicFactory(TenantFactory):
     slug = factory.Sequence(lambda n: f"topic-{n}")
 
 
-class CampaignFactory(TenantFactory):
+class CampaignFactory(ContentFactory):
     class Meta:
         model = Campaign
 
@@ -31,7 +49,7 @@ class CampaignFactory(TenantFactory):
     status = Campaign.Status.ACTIVE
 
 
-class ContentItemFactory(TenantFactory):
+class ContentItemFactory(ContentFactory):
     class Meta:
         model = ContentItem
 
@@ -52,3 +70,18 @@ class ShareFactory(TenantFactory):
     network = "linkedin"
     code = factory.Sequence(lambda n: f"code{n:04d}")
     destination = factory.LazyAttribute(lambda o: o.content.url + "?utm_source=linkedin")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        share = super()._create(model_class, *args, **kwargs)
+        if share.status == Share.Status.CONFIRMED and share.confirmed_at:
+            # what share_confirm does: the day's rollup, and the member's cached networks
+            with organization_scope(share.organization), connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO content_library_sharedaily (organization_id, content_id, day, shares) "
+                    "VALUES (%s, %s, %s, 1) ON CONFLICT (organization_id, content_id, day) "
+                    "DO UPDATE SET shares = content_library_sharedaily.shares + 1",
+                    [share.organization_id, share.content_id, share.confirmed_at.astimezone(UTC).date()],
+                )
+        feed_cache.bump(share.organization_id)
+        return share

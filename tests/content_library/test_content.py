@@ -1,5 +1,6 @@
 """Curation, suggestions and approval, the feed and search, pages, roles, XSS."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -273,6 +274,34 @@ def test_most_shared_this_week(org, employee, client_for):
     assert quiet.pk
 
 
+def test_most_shared_this_week_counts_only_the_last_seven_days(org, employee, client_for):
+    old = ContentItemFactory(organization=org, title="Old favourite")
+    fresh = ContentItemFactory(organization=org, title="Fresh pick")
+    for _ in range(3):
+        ShareFactory(
+            organization=org,
+            content=old,
+            status="confirmed",
+            confirmed_at=timezone.now() - timezone.timedelta(days=10),
+            code=None,
+        )
+    ShareFactory(organization=org, content=fresh, status="confirmed", confirmed_at=timezone.now(), code=None)
+    body = client_for(employee).get(f"/o/{org.slug}/content/?sort=popular").content.decode()
+    assert body.index("Fresh pick") < body.index("Old favourite")
+
+
+def test_share_confirm_keeps_the_daily_share_rollup_once(org, employee):
+    from content_library.models import ShareDaily
+
+    item = ContentItemFactory(organization=org)
+    with organization_scope(org):
+        share = services.share_prepare(organization=org, actor=employee, content=item, network="x", caption="Hi")
+        services.share_confirm(organization=org, actor=employee, share=share)
+        services.share_confirm(organization=org, actor=employee, share=share)  # idempotent
+        rows = list(ShareDaily.objects.filter(organization=org).values_list("content_id", "day", "shares"))
+    assert rows == [(item.pk, timezone.now().astimezone(dt.UTC).date(), 1)]
+
+
 def _populate(org, n, tags):
     team = TeamFactory(organization=org)
     for i in range(n):
@@ -287,21 +316,57 @@ def _populate(org, n, tags):
 
 
 def test_feed_query_count_does_not_grow(org, employee, client_for):
+    from content_library import feed_cache
+
     tags = [HashtagFactory(organization=org) for _ in range(3)]
     client = client_for(employee)
     url = f"/o/{org.slug}/content/"
-    _populate(org, 3, tags)
-    client.get(url)
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    _populate(org, 45, tags)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
+    client.get(url)  # the first request after signing in fills the member's own caches
+    counts = {}
+    for size, n in (("small", 3), ("large", 45)):
+        _populate(org, n, tags)
+        with CaptureQueriesContext(connection) as cold:  # the feed's cache is stale after the writes
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as warm:
+            response = client.get(url)
+        counts[size] = (len(cold.captured_queries), len(warm.captured_queries))
+        with CaptureQueriesContext(connection) as popular_cold:
+            client.get(url, {"sort": "popular"})
+        counts[size] += (len(popular_cold.captured_queries),)
     assert response.status_code == 200 and response.content.decode().count("content-card") == 20
-    assert len(small.captured_queries) == len(large.captured_queries)
+    assert counts["small"] == counts["large"]
+    cold, warm, _ = counts["large"]
+    assert warm < cold  # warm: the page, the filter choices and the member's shares come from the cache
+    feed_cache.bump(org.pk)
     with CaptureQueriesContext(connection) as search:
         client.get(url, {"q": "article"})
-    assert len(search.captured_queries) <= len(large.captured_queries) + 1
+    assert len(search.captured_queries) <= cold + 1
+
+
+def test_feed_cache_follows_content_writes_and_own_shares(
+    org, admin, employee, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(employee)
+    url = f"/o/{org.slug}/content/"
+    with django_capture_on_commit_callbacks(execute=True):
+        item = create(org, admin, title="First news")
+        with organization_scope(org):
+            services.content_publish(organization=org, actor=admin, content=item)
+    assert "First news" in client.get(url).content.decode()
+    # a write through the services makes the cached page stale once it commits
+    with django_capture_on_commit_callbacks(execute=True), organization_scope(org):
+        services.content_archive(organization=org, actor=admin, content=item)
+    assert "First news" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        other = create(org, admin, title="Second news", url="https://acme.example/second")
+        with organization_scope(org):
+            services.content_publish(organization=org, actor=admin, content=other)
+            share = services.share_prepare(organization=org, actor=employee, content=other, network="x", caption="Hi")
+    assert "Second news" in client.get(url).content.decode()
+    assert "You shared on" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True), organization_scope(org):
+        services.share_confirm(organization=org, actor=employee, share=share)
+    assert "You shared on X" in client.get(url).content.decode()
 
 
 # --- pages, roles, XSS ------------------------------------------------------------------------------------
@@ -431,3 +496,11 @@ def test_every_content_page_renders_for_an_admin(org, admin, client_for, item):
         "settings/",
     ]:
         assert client.get(f"/o/{org.slug}/content/{url}").status_code == 200, url
+
+
+def test_feed_page_numbers_out_of_range_or_junk_show_a_page(org, employee, client_for):
+    ContentItemFactory(organization=org, title="Only item")
+    client = client_for(employee)
+    for page in ["abc", "0", "-1", "999999", "9" * 5000]:
+        response = client.get(f"/o/{org.slug}/content/", {"page": page})
+        assert response.status_code == 200 and "Only item" in response.content.decode(), page[:10]

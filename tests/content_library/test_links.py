@@ -53,6 +53,26 @@ def test_cache_miss_resolves_through_the_sql_function_with_one_query(prepared_sh
         assert click(prepared_share.code).status_code == 302
 
 
+def test_the_redirect_is_answered_before_the_rest_of_the_stack_with_security_headers(prepared_share):
+    response = click(prepared_share.code)
+    assert response.status_code == 302
+    assert response["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware still runs
+    assert not response.cookies and "Vary" not in response  # no session, CSRF or messages touched it
+    assert "Content-Security-Policy" not in response  # the CSP middleware (and all after it) was skipped
+    page = click("nope5678")
+    assert page.status_code == 404
+    assert "default-src 'none'" in page["Content-Security-Policy"] and page["X-Frame-Options"] == "DENY"
+    crawler = click(prepared_share.code, ua="Twitterbot/1.0")
+    assert crawler.status_code == 200 and "default-src 'none'" in crawler["Content-Security-Policy"]
+
+
+def test_the_redirect_still_checks_the_host(prepared_share):
+    response = Client(REMOTE_ADDR="203.0.113.7").get(
+        f"/l/{prepared_share.code}", HTTP_USER_AGENT=BROWSER, HTTP_HOST="evil.example"
+    )
+    assert response.status_code == 400
+
+
 def test_unknown_code_gets_a_404_page():
     response = click("nope1234")
     assert response.status_code == 404
@@ -77,6 +97,24 @@ def test_crawlers_get_open_graph_tags_and_are_not_counted(org, prepared_share):
     with organization_scope(org):
         assert links.flush_clicks(organization=org) == 0
     assert stored_clicks(org) == 0
+
+
+def test_a_request_without_user_agent_is_redirected_but_not_counted(org, prepared_share):
+    # Browsers always send a User-Agent; a request without one (a script, a proxy stripping it) still
+    # reaches the destination, but results never count it.
+    response = Client(REMOTE_ADDR="203.0.113.20").get(f"/l/{prepared_share.code}")
+    assert response.status_code == 302
+    assert response["Location"] == prepared_share.destination
+    assert links.flush_clicks(organization=org) == 0
+    assert stored_clicks(org) == 0
+
+
+def test_distinct_browsers_from_one_address_count_separately(org, prepared_share):
+    for n in range(5):
+        for _ in range(2):  # each repeat is inside the window
+            click(prepared_share.code, ip="203.0.113.30", ua=f"{BROWSER} build/{n}")
+    assert links.flush_clicks(organization=org) == 5
+    assert stored_clicks(org, prepared_share) == 5
 
 
 def test_repeated_clicks_from_one_client_count_once(org, prepared_share):

@@ -1,0 +1,71 @@
+"""The employee feed's cache: the rows of a feed page, the filter choices and each member's shared
+networks, in the cache (Redis), so a warm feed request reads them in ONE round trip and runs no SQL of
+its own.
+
+Validity:
+- every content write (items, revisions, hashtags, topics, campaigns, settings; see `changes_content`
+  on the services) replaces the organization's generation token on commit; entries carry the token they
+  were built under and a different one makes them stale (a random token, not a counter: an evicted and
+  restarted counter could make an old entry look current);
+- share counts and the time window (publish and expiry times) are refreshed by a short TTL
+  (`PAGE_TTL`); expired items are also dropped when the page is shown;
+- a member's shared networks are replaced when they confirm a share (`forget_member`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION = 3  # of the cached rows' shape: a deploy that changes it starts on fresh keys
+PAGE_TTL = 30  # seconds: how stale a share count (or a just-scheduled item) may be
+CHOICES_TTL = 600
+MEMBER_TTL = 600
+
+
+def generation_key(organization_id) -> str:
+    return f"cl:feed:gen:{organization_id}"
+
+
+def page_key(organization_id, team_id, filters: tuple) -> str:
+    digest = hashlib.blake2b(repr(filters).encode(), digest_size=10).hexdigest()
+    return f"cl:feed:page:v{VERSION}:{organization_id}:{team_id or 0}:{digest}"
+
+
+def choices_key(organization_id) -> str:
+    return f"cl:feed:choices:v{VERSION}:{organization_id}"
+
+
+def member_key(organization_id, user_id) -> str:
+    return f"cl:feed:mine:{organization_id}:{user_id}"
+
+
+def bump(organization_id) -> None:
+    cache.set(generation_key(organization_id), secrets.token_hex(8), timeout=None)
+
+
+def content_changed(organization) -> None:
+    """Make every cached feed page of the organization stale once the current transaction commits."""
+    organization_id = organization.pk
+    transaction.on_commit(lambda: bump(organization_id))
+
+
+def forget_member(organization, user_id) -> None:
+    key = member_key(organization.pk, user_id)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def changes_content(function):
+    """Decorate a service that changes what the feed shows (its `organization` keyword is used)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        result = function(*args, **kwargs)
+        content_changed(kwargs["organization"])
+        return result
+
+    return wrapper

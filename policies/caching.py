@@ -31,7 +31,9 @@ def report_key(organization_id: int, version_id: int, generation: str) -> str:
 def generation(organization_id: int) -> str:
     """A random token, replaced on every change: unlike a counter it cannot come back to an old value
     if Redis evicts it, so an entry cached under an old generation is never served again."""
-    return cache.get_or_set(_generation_key(organization_id), secrets.token_hex(8), None)
+    from advocacy.core.cache import cached
+
+    return cached(_generation_key(organization_id), None, lambda: secrets.token_hex(8))
 
 
 def bump(organization_id: int) -> None:
@@ -43,6 +45,11 @@ def bump(organization_id: int) -> None:
     do()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(do)
+
+
+def request_keys(organization_id: int, user_id: int) -> list[str]:
+    """Fetched with the membership at the start of each request (the banner's generation)."""
+    return [_generation_key(organization_id)]
 
 
 def _changed(sender, instance, **kwargs):
@@ -57,6 +64,11 @@ def _organization_changed(sender, instance, **kwargs):
 
 def connect_signals() -> None:
     from django.apps import apps
+
+    from advocacy.tenancy.caching import ORG_REQUEST_KEYS
+
+    if request_keys not in ORG_REQUEST_KEYS:
+        ORG_REQUEST_KEYS.append(request_keys)
 
     from advocacy.tenancy.models import Membership, Organization, Team
 

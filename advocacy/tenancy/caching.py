@@ -8,7 +8,7 @@ bypass signals are covered by short lifetimes.
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from advocacy.core.cache import cached, drop  # noqa: F401 - cached is used by selectors
+from advocacy.core.cache import _get, cached, drop, prefetch, version_key  # noqa: F401 - cached: selectors
 
 from .models import Invitation, Membership, Organization, Team
 
@@ -36,12 +36,33 @@ def stats_key(organization_id: int) -> str:
 
 def organization_by_slug(slug: str) -> Organization | None:
     key = org_key(slug)
-    organization = cache.get(key)
+    organization = _get(key)
     if organization is None:
         organization = Organization.objects.filter(slug=slug).first()
         if organization is not None:
             cache.set(key, organization, ORG_TTL)
     return organization
+
+
+# Keys other apps want fetched with the membership, in the same round trip: f(organization_id, user_id) -> keys.
+ORG_REQUEST_KEYS: list = []
+
+
+def prefetch_for_request(*, slug: str, user_id) -> None:
+    """Stage 1 of a request under /o/<slug>/: the user, the organization and the switcher together."""
+    from advocacy.accounts.backends import user_cache_key
+
+    user_key = user_cache_key(user_id)
+    prefetch([user_key, version_key(user_key), org_key(slug), switcher_key(user_id)])
+
+
+def prefetch_for_membership(*, organization_id: int, user_id) -> None:
+    """Stage 2, once the organization is known: the membership, the home statistics and other apps' keys."""
+    key = membership_key(organization_id, user_id)
+    keys = [key, version_key(key), stats_key(organization_id)]
+    for more in ORG_REQUEST_KEYS:
+        keys += more(organization_id, user_id)
+    prefetch(keys)
 
 
 def _organization_changed(sender, instance, **kwargs):

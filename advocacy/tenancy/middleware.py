@@ -7,11 +7,14 @@ same 404 as for a slug that does not exist.
 
 import re
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 
-from .caching import organization_by_slug
+from advocacy.core.cache import prefetch_scope
+
+from .caching import organization_by_slug, prefetch_for_membership, prefetch_for_request
 from .context import organization_scope
 from .selectors import membership_for_request, staff_needs_mfa
 
@@ -38,6 +41,13 @@ class OrganizationMiddleware:
         is_api = bool(match["api"])
         if is_api and getattr(request, "api_token_invalid", False):
             return api_error(401, "not_authenticated", "Invalid, expired or revoked API token.")
+        with prefetch_scope():
+            return self._in_organization(request, match, is_api)
+
+    def _in_organization(self, request, match, is_api):
+        session_user_id = request.session.get(SESSION_KEY) if getattr(request, "api_token", None) is None else None
+        if session_user_id is not None:
+            prefetch_for_request(slug=match["slug"], user_id=session_user_id)
         user = request.user
         if not user.is_authenticated:
             if is_api:
@@ -83,6 +93,7 @@ class organization_scope_for:  # noqa: N801 - used as a context manager
         organization = organization_by_slug(self.slug)
         if organization is None:
             return (Organization(slug=self.slug), None)
+        prefetch_for_membership(organization_id=organization.pk, user_id=self.user.pk)
         self._cm = organization_scope(organization, user=self.user)
         self._cm.__enter__()
         return (organization, membership_for_request(organization=organization, user=self.user))

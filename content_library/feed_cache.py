@@ -41,7 +41,19 @@ def choices_key(organization_id) -> str:
 
 
 def member_key(organization_id, user_id) -> str:
-    return f"cl:feed:mine:{organization_id}:{user_id}"
+    """The member's token (replaced when they confirm a share), part of their cached pages' keys."""
+    return f"cl:feed:member-token:{organization_id}:{user_id}"
+
+
+def member_page_key(organization_id, user_id, token: str, content_ids) -> str:
+    digest = hashlib.blake2b(repr(sorted(content_ids)).encode(), digest_size=10).hexdigest()
+    return f"cl:feed:mine:{organization_id}:{user_id}:{token}:{digest}"
+
+
+def new_member_token(organization_id, user_id) -> str:
+    token = secrets.token_hex(8)
+    cache.set(member_key(organization_id, user_id), token, timeout=None)
+    return token
 
 
 def bump(organization_id) -> None:
@@ -55,8 +67,9 @@ def content_changed(organization) -> None:
 
 
 def forget_member(organization, user_id) -> None:
-    key = member_key(organization.pk, user_id)
-    transaction.on_commit(lambda: cache.delete(key))
+    """The member's shared networks changed: a new token makes every cached page of theirs stale."""
+    organization_id = organization.pk
+    transaction.on_commit(lambda: new_member_token(organization_id, user_id))
 
 
 def changes_content(function):

@@ -350,13 +350,12 @@ def _build_feed_page(*, organization, membership, q, topic, hashtag, campaign, s
     }
 
 
-def _member_networks(*, organization, user) -> dict[int, list[str]]:
+def _member_networks(*, organization, user, content_ids=None) -> dict[int, list[str]]:
     shared: dict[int, list[str]] = {}
-    rows = (
-        Share.objects.filter(organization=organization, user=user, status=Share.Status.CONFIRMED)
-        .order_by("content_id", "network")
-        .values_list("content_id", "network")
-    )
+    qs = Share.objects.filter(organization=organization, user=user, status=Share.Status.CONFIRMED)
+    if content_ids is not None:
+        qs = qs.filter(content_id__in=content_ids)
+    rows = qs.order_by("content_id", "network").values_list("content_id", "network")
     for content_id, network in rows:
         shared.setdefault(content_id, []).append(network)
     return shared
@@ -397,13 +396,13 @@ def feed_page(
         "gen": feed_cache.generation_key(organization.pk),
         "page": feed_cache.page_key(organization.pk, team_id, filters),
         "choices": feed_cache.choices_key(organization.pk),
-        "mine": feed_cache.member_key(organization.pk, user.pk),
+        "member": feed_cache.member_key(organization.pk, user.pk),  # the member's token
     }
     found = cache.get_many(list(keys.values()))
     generation = found.get(keys["gen"])
     fresh = {}
     entries = {}
-    for name in ("page", "choices", "mine"):
+    for name in ("page", "choices"):
         entry = found.get(keys[name])
         if entry is not None and entry["gen"] == generation:
             entries[name] = entry["value"]
@@ -428,14 +427,22 @@ def feed_page(
             "campaigns": [(c.pk, c.name) for c in choices["campaigns"]],
         }
         fresh[keys["choices"]] = (entries["choices"], feed_cache.CHOICES_TTL)
-    if "mine" not in entries:
-        entries["mine"] = _member_networks(organization=organization, user=user)
-        fresh[keys["mine"]] = (entries["mine"], feed_cache.MEMBER_TTL)
     for key, (value, ttl) in fresh.items():
         cache.set(key, {"gen": generation, "value": value}, timeout=ttl)
 
+    # The member's shared networks, for this page's items only (a member with thousands of shares must
+    # not make every page load them); the member's token changes when they confirm a share.
+    member_token = found.get(keys["member"])
+    if not isinstance(member_token, str):
+        member_token = feed_cache.new_member_token(organization.pk, user.pk)
+    ids = [row["pk"] for row in entries["page"]["rows"]]
+    mine_key = feed_cache.member_page_key(organization.pk, user.pk, member_token, ids)
+    mine = cache.get(mine_key) if ids else {}
+    if mine is None:
+        mine = _member_networks(organization=organization, user=user, content_ids=ids)
+        cache.set(mine_key, mine, timeout=feed_cache.MEMBER_TTL)
+
     now = timezone.now()
-    mine = entries["mine"]
     page = entries["page"]
     items = [
         {**row, "my_networks": mine.get(row["pk"], ())}

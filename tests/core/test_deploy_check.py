@@ -9,7 +9,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_is_clean():
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_TESTING", "DEMO_MODE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        # the browser tests' Playwright loop needs DJANGO_ALLOW_ASYNC_UNSAFE; production never sets it
+        if k not in {"DJANGO_DEBUG", "DJANGO_TESTING", "DEMO_MODE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         SECRET_KEY="a-production-like-secret-key-" + "x9Lq2vR7mT4wZ8pK3nB6cF1hJ5sD0gY" * 2,
         ALLOWED_HOSTS="advocacy.example.com",

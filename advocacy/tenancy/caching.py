@@ -66,7 +66,11 @@ def prefetch_for_membership(*, organization_id: int, user_id) -> None:
 
 
 def _organization_changed(sender, instance, **kwargs):
-    drop(org_key(instance.slug), stats_key(instance.pk))
+    """Also the members' switchers (they show the name): inside the organization's own scope (its
+    settings page) row-level security admits its memberships; elsewhere (the operator's admin) it
+    admits none and the switchers follow within their lifetime."""
+    user_ids = list(Membership.objects.unscoped().filter(organization_id=instance.pk).values_list("user_id", flat=True))
+    drop(org_key(instance.slug), stats_key(instance.pk), *(switcher_key(user_id) for user_id in user_ids))
 
 
 def _organization_saving(sender, instance, **kwargs):

@@ -90,3 +90,15 @@ def test_changing_a_slug_stops_the_old_address(client_for, org, employee):
     response = client.get("/o/acme-test/")
     assert response.status_code == 200
     assert response.context["organization"].pk == newcomer.pk
+
+
+def test_renaming_the_organization_updates_its_members_switcher(client_for, admin, org):
+    from advocacy.tenancy.context import organization_scope
+    from advocacy.tenancy.services import organization_update_settings
+
+    client = client_for(admin)
+    assert client.get(f"/o/{org.slug}/").status_code == 200  # the switcher is now cached
+    with organization_scope(org, user=admin):
+        organization_update_settings(organization=org, actor=admin, require_mfa_for_staff=False, name="Renamed Co")
+    response = client.get("/accounts/tokens/")  # a page outside the organization still shows the switcher
+    assert b"Renamed Co" in response.content

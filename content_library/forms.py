@@ -40,17 +40,17 @@ class ContentForm(OrgForm):
     image = forms.ImageField(required=False, help_text="JPEG, PNG, GIF or WebP; up to 5 MB.")
     image_url = forms.CharField(label="Preview image address", required=False, max_length=1000)
     campaign = forms.ModelChoiceField(
-        queryset=Campaign.objects.unscoped().none(), required=False, empty_label="No campaign"
+        queryset=Campaign.objects.none(), required=False, empty_label="No campaign"
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.unscoped().none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Topic.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     hashtags = forms.ModelMultipleChoiceField(
-        queryset=Hashtag.objects.unscoped().none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Hashtag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     teams = forms.ModelMultipleChoiceField(
         label="Audience",
-        queryset=Team.objects.unscoped().none(),
+        queryset=Team.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave empty for everyone.",
@@ -134,11 +134,11 @@ class CampaignForm(OrgForm):
     ends_on = forms.DateField(required=False, widget=DATE)
     share_goal = forms.IntegerField(label="Share goal", min_value=0, required=False, initial=0)
     hashtags = forms.ModelMultipleChoiceField(
-        queryset=Hashtag.objects.unscoped().none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Hashtag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     teams = forms.ModelMultipleChoiceField(
         label="Target teams",
-        queryset=Team.objects.unscoped().none(),
+        queryset=Team.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave empty for everyone.",

@@ -54,6 +54,11 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         """Every organization's rows as far as the ORM goes (row-level security still applies)."""
         return super().get_queryset()
 
+    def none(self):
+        """An empty queryset needs no organization (form fields declare one at import time and get
+        their organization's rows in __init__)."""
+        return super().get_queryset().none()
+
 
 class TenantModel(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")

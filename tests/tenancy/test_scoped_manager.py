@@ -42,3 +42,7 @@ def test_new_rows_take_the_active_organization(org):
     with organization_scope(org):
         team = Team.objects.create(name="Auto")
     assert team.organization_id == org.pk
+
+
+def test_none_needs_no_organization():
+    assert list(Team.objects.none()) == []

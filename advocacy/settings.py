@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "content_library.middleware.TrackedLinkMiddleware",  # /l/<code> only: answered here, the rest is skipped
     "advocacy.core.request_context.RequestInfoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "advocacy.core.csp.SitePolicyCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,7 +130,7 @@ CACHES = {
     }
 }
 # Sessions read from Redis, kept in PostgreSQL too (they survive a cache flush).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "advocacy.accounts.sessions"
 
 # --- Auth ----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -211,7 +211,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if (DEBUG or TESTING)
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "advocacy.core.storage.StaticStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

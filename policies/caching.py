@@ -20,8 +20,9 @@ def _generation_key(organization_id: int) -> str:
     return f"policies:generation:{organization_id}"
 
 
-def pending_key(organization_id: int, user_id: int, generation: str) -> str:
-    return f"policies:pending:{organization_id}:{user_id}:{generation}"
+def pending_key(organization_id: int, user_id: int) -> str:
+    """Holds (generation, pending list): a list under an older generation is not served."""
+    return f"policies:pending:v2:{organization_id}:{user_id}"
 
 
 def report_key(organization_id: int, version_id: int, generation: str) -> str:
@@ -47,8 +48,11 @@ def bump(organization_id: int) -> None:
         transaction.on_commit(do)
 
 
-def request_keys(organization_id: int, user_id: int) -> list[str]:
-    """Fetched with the membership at the start of each request (the banner's generation)."""
+def request_keys(organization_id: int, user_id: int, subpath: str) -> list[str]:
+    """Fetched with the membership at the start of each request: the generation, and on the
+    organization's home page (subpath "") the member's onboarding banner."""
+    if subpath == "":
+        return [_generation_key(organization_id), pending_key(organization_id, user_id)]
     return [_generation_key(organization_id)]
 
 

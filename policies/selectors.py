@@ -198,13 +198,17 @@ def pending_for_member_cached(*, organization, user) -> list[Policy]:
     """pending_for_member, cached per member until anything in the organization's policies changes."""
     from django.core.cache import cache
 
+    from advocacy.core.cache import _get
+
     from .caching import PENDING_TTL, generation, pending_key
 
-    key = pending_key(organization.pk, user.pk, generation(organization.pk))
-    pending = cache.get(key)
-    if pending is None:
-        pending = pending_for_member(organization=organization, user=user)
-        cache.set(key, pending, PENDING_TTL)
+    current = generation(organization.pk)
+    key = pending_key(organization.pk, user.pk)
+    entry = _get(key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    pending = pending_for_member(organization=organization, user=user)
+    cache.set(key, (current, pending), PENDING_TTL)
     return pending
 
 

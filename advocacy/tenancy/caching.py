@@ -44,24 +44,28 @@ def organization_by_slug(slug: str) -> Organization | None:
     return organization
 
 
-# Keys other apps want fetched with the membership, in the same round trip: f(organization_id, user_id) -> keys.
+# Keys other apps want fetched with the membership, in the same round trip:
+# f(organization_id, user_id, subpath) -> keys, where subpath is the path after /o/<slug>/ ("" on the home page).
 ORG_REQUEST_KEYS: list = []
 
 
-def prefetch_for_request(*, slug: str, user_id) -> None:
-    """Stage 1 of a request under /o/<slug>/: the user, the organization and the switcher together."""
+def prefetch_for_request(*, slug: str, session_cache_key: str | None) -> None:
+    """Stage 1 of a request under /o/<slug>/: the organization and the session together."""
+    prefetch([org_key(slug), session_cache_key] if session_cache_key else [org_key(slug)])
+
+
+def prefetch_for_membership(*, organization_id: int, user_id, subpath: str = "", with_user: bool = True) -> None:
+    """Stage 2, once the organization and the user id are known: the user, the membership, the
+    switcher, the home statistics and other apps' keys, in one round trip."""
     from advocacy.accounts.backends import user_cache_key
 
-    user_key = user_cache_key(user_id)
-    prefetch([user_key, version_key(user_key), org_key(slug), switcher_key(user_id)])
-
-
-def prefetch_for_membership(*, organization_id: int, user_id) -> None:
-    """Stage 2, once the organization is known: the membership, the home statistics and other apps' keys."""
     key = membership_key(organization_id, user_id)
-    keys = [key, version_key(key), stats_key(organization_id)]
+    keys = [key, version_key(key), switcher_key(user_id), stats_key(organization_id)]
+    if with_user:
+        user_key = user_cache_key(user_id)
+        keys += [user_key, version_key(user_key)]
     for more in ORG_REQUEST_KEYS:
-        keys += more(organization_id, user_id)
+        keys += more(organization_id, user_id, subpath)
     prefetch(keys)
 
 

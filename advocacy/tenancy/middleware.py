@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 
+from advocacy.accounts.sessions import session_cache_key
 from advocacy.core.cache import prefetch_scope
 
 from .caching import organization_by_slug, prefetch_for_membership, prefetch_for_request
@@ -45,17 +46,34 @@ class OrganizationMiddleware:
             return self._in_organization(request, match, is_api)
 
     def _in_organization(self, request, match, is_api):
-        session_user_id = request.session.get(SESSION_KEY) if getattr(request, "api_token", None) is None else None
-        if session_user_id is not None:
-            prefetch_for_request(slug=match["slug"], user_id=session_user_id)
+        slug = match["slug"]
+        token = getattr(request, "api_token", None)
+        if token is None:  # one round trip for the organization and the session, one for the rest
+            prefetch_for_request(slug=slug, session_cache_key=session_cache_key(request.session))
+            user_id = request.session.get(SESSION_KEY)
+        else:
+            prefetch_for_request(slug=slug, session_cache_key=None)
+            user_id = token.user_id
+        organization = organization_by_slug(slug)
+        if organization is not None and user_id is not None:
+            prefetch_for_membership(
+                organization_id=organization.pk,
+                user_id=user_id,
+                subpath=request.path_info[match.end() :],
+                with_user=token is None,
+            )
         user = request.user
         if not user.is_authenticated:
             if is_api:
                 return api_error(401, "not_authenticated", "Authentication credentials were not provided.")
             return redirect_to_login(request.get_full_path())
+        if organization is None:  # the same answer as for a non-member
+            if is_api:
+                return api_error(404, "not_found", "Not found.")
+            raise Http404("No such organization")
 
-        token = getattr(request, "api_token", None)
-        with organization_scope_for(match["slug"], user) as (organization, membership):
+        with organization_scope(organization, user=user):
+            membership = membership_for_request(organization=organization, user=user)
             if membership is None or (token is not None and token.organization_id != organization.pk):
                 if is_api:
                     return api_error(404, "not_found", "Not found.")
@@ -76,29 +94,3 @@ class OrganizationMiddleware:
                 )
                 return redirect("mfa_activate_totp")
             return self.get_response(request)
-
-
-class organization_scope_for:  # noqa: N801 - used as a context manager
-    """Resolve slug + user to (organization, membership) and enter the organization's scope.
-    Yields (None-like org, None) for unknown slugs and non-members alike."""
-
-    def __init__(self, slug, user):
-        self.slug = slug
-        self.user = user
-        self._cm = None
-
-    def __enter__(self):
-        from .models import Organization
-
-        organization = organization_by_slug(self.slug)
-        if organization is None:
-            return (Organization(slug=self.slug), None)
-        prefetch_for_membership(organization_id=organization.pk, user_id=self.user.pk)
-        self._cm = organization_scope(organization, user=self.user)
-        self._cm.__enter__()
-        return (organization, membership_for_request(organization=organization, user=self.user))
-
-    def __exit__(self, *exc):
-        if self._cm is not None:
-            return self._cm.__exit__(*exc)
-        return False

@@ -1,0 +1,36 @@
+"""Django's cached_db session store, whose cache read can come from a request's prefetch.
+
+Pages under /o/<slug>/ fetch the session together with the organization in one Redis round trip
+(advocacy.tenancy.caching.prefetch_for_request); everywhere else this is Django's cached_db store.
+"""
+
+from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbSessionStore
+from django.core.cache import DEFAULT_CACHE_ALIAS
+
+from advocacy.core.cache import _get
+
+
+class SessionStore(CachedDbSessionStore):
+    def load(self):
+        try:
+            shared = settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS  # the cache prefetch reads
+            data = _get(self.cache_key) if shared else self._cache.get(self.cache_key)
+        except Exception:  # as Django's: a backend refusing the key resets the session (#17810)
+            data = None
+        if data is None:
+            stored = self._get_session_from_db()
+            if stored:
+                data = self.decode(stored.session_data)
+                self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
+            else:
+                data = {}
+        return data
+
+
+def session_cache_key(session) -> str | None:
+    """The cache key of a request's session, without loading it (None with no session cookie)."""
+    key = session.session_key
+    if not key or not isinstance(session, SessionStore) or settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS:
+        return None
+    return session.cache_key_prefix + key

@@ -1,0 +1,100 @@
+"""The fixed cost every page pays: Redis round trips before the view, the CSP header, static URLs."""
+
+import json
+
+import pytest
+from csp.constants import HEADER
+from csp.utils import build_policy
+from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from advocacy.accounts.sessions import SessionStore, session_cache_key
+from advocacy.core.csp import SitePolicyCSPMiddleware
+from advocacy.core.storage import StaticStorage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The Redis commands sent (real Redis; each call is one round trip)."""
+    import redis.client
+
+    sent = []
+    original = redis.client.Redis.execute_command
+
+    def counting(self, *args, **kwargs):
+        sent.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counting)
+    return sent
+
+
+def test_org_home_reads_redis_twice_when_warm(client_for, admin, org, redis_commands):
+    client = client_for(admin)
+    for _ in range(3):  # versioned entries are stored from the second read on
+        assert client.get(f"/o/{org.slug}/").status_code == 200
+    redis_commands.clear()
+    assert client.get(f"/o/{org.slug}/").status_code == 200
+    # the organization and the session, then the user, membership, switcher, statistics and banner
+    assert redis_commands == ["MGET", "MGET"]
+
+
+def test_a_session_missing_from_the_cache_is_read_from_the_database(client_for, employee, org):
+    client = client_for(employee)
+    session = SessionStore(client.cookies["sessionid"].value)
+    key = session_cache_key(session)
+    assert key and cache.get(key)[SESSION_KEY] == str(employee.pk)
+    cache.delete(key)
+    response = client.get(f"/o/{org.slug}/")
+    assert response.status_code == 200 and response.context["user"] == employee
+    assert cache.get(key)[SESSION_KEY] == str(employee.pk)  # and cached again
+
+
+def test_no_session_cookie_means_no_session_key():
+    assert session_cache_key(SessionStore()) is None
+
+
+def _respond(response, path="/o/x/"):
+    request = RequestFactory().get(path)
+    middleware = SitePolicyCSPMiddleware(lambda r: response)
+    return middleware(request)
+
+
+def test_site_policy_header_is_django_csps():
+    response = _respond(HttpResponse("ok"))
+    assert response[HEADER] == build_policy()
+    assert "default-src 'self'" in response[HEADER]
+
+
+def test_a_per_view_override_still_applies():
+    overridden = HttpResponse("ok")
+    overridden._csp_update = {"img-src": ["https://images.example"]}
+    response = _respond(overridden)
+    assert "https://images.example" in response[HEADER]
+    assert response[HEADER] != build_policy()
+    exempt = HttpResponse("ok")
+    exempt._csp_exempt = True
+    assert HEADER not in _respond(exempt)
+
+
+def test_changed_settings_rebuild_the_policy(settings):
+    _respond(HttpResponse("ok"))
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert _respond(HttpResponse("ok"))[HEADER] == "default-src 'none'"
+
+
+def test_static_urls_come_from_the_manifest(tmp_path):
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"version": "1.1", "hash": "x", "paths": {"css/app.css": "css/app.0123abcd.css"}})
+    )
+    storage = StaticStorage(location=str(tmp_path), base_url="/static/")
+    assert storage.url("css/app.css") == "/static/css/app.0123abcd.css"
+    assert storage.url("css/app.css") == "/static/css/app.0123abcd.css"  # the remembered answer
+    with pytest.raises(ValueError):  # strict manifest: a missing file is an error, and is not remembered
+        storage.url("css/missing.css")
+    with pytest.raises(ValueError):
+        storage.url("css/missing.css")

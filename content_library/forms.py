@@ -39,9 +39,7 @@ class ContentForm(OrgForm):
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     image = forms.ImageField(required=False, help_text="JPEG, PNG, GIF or WebP; up to 5 MB.")
     image_url = forms.CharField(label="Preview image address", required=False, max_length=1000)
-    campaign = forms.ModelChoiceField(
-        queryset=Campaign.objects.none(), required=False, empty_label="No campaign"
-    )
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, empty_label="No campaign")
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -26,7 +26,7 @@ def pending_key(organization_id: int, user_id: int) -> str:
 
 
 def report_key(organization_id: int, version_id: int, generation: str) -> str:
-    return f"policies:report:v2:{organization_id}:{version_id}:{generation}"
+    return f"policies:report:v3:{organization_id}:{version_id}:{generation}"
 
 
 def generation(organization_id: int) -> str:

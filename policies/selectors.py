@@ -470,6 +470,7 @@ def report_counts(*, organization, version, rows=None) -> dict:
         acked += row["acknowledged"]
     pending = total - acked
     return {
+        "by_team": {t["team_id"]: (t["total"], t["acknowledged"]) for t in teams},
         "total": total,
         "acknowledged": acked,
         "pending": pending,
@@ -556,8 +557,7 @@ def report_summary_update(summary: dict, **values) -> None:
 def report_match_count(counts: dict, *, team_id=None, status: str = "") -> int:
     """How many people report_people(team_id=..., status=...) (no search) returns, from the counts."""
     if team_id:
-        row = next((t for t in counts["teams"] if t["team_id"] == team_id), None)
-        total, acked = (row["total"], row["acknowledged"]) if row else (0, 0)
+        total, acked = counts["by_team"].get(team_id, (0, 0))
     else:
         total, acked = counts["total"], counts["acknowledged"]
     if status == "acknowledged":

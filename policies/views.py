@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -525,6 +525,15 @@ _STATUS_BADGES = {
 }
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _utc_stamp(moment) -> str:
+    """ "5 Mar 2026, 14:07 UTC" (Django's "j M Y, H:i" in English, without its per-call translation lookups)."""
+    moment = moment.astimezone(UTC)
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment.hour:02d}:{moment.minute:02d} UTC"
+
+
 def _report_rows(rows, *, overdue: bool) -> list[dict]:
     """The page of people (name, email, team name, ack_at) as what the template shows, formatted here
     rather than by template filters row by row."""
@@ -540,7 +549,7 @@ def _report_rows(rows, *, overdue: bool) -> list[dict]:
                 "team": team or "—",
                 "badge": badge,
                 "status": label,
-                "ack_at": dateformat.format(ack_at.astimezone(UTC), "j M Y, H:i") + " UTC" if ack_at else "",
+                "ack_at": _utc_stamp(ack_at) if ack_at else "",
             }
         )
     return result
@@ -549,20 +558,28 @@ def _report_rows(rows, *, overdue: bool) -> list[dict]:
 def _report_counts_and_fragments(request, summary, version) -> dict:
     """The counts, the by-team table and the remind-a-team options, computed and rendered once per cached
     summary (hundreds of teams in a large organization) and kept with it; again only when the due date
-    passes (overdue counts change)."""
+    passes (overdue counts change). What only served to build them (the per-team rows and names) is then
+    left out of the cached summary, which every request reads."""
     overdue = selectors.is_overdue(version)
     if summary.get("prepared_overdue") != overdue:
-        counts = selectors.report_counts(organization=request.organization, version=version, rows=summary["count_rows"])
-        context = {"counts": counts, "organization": request.organization}
+        organization = request.organization
+        counts = selectors.report_counts(organization=organization, version=version, rows=summary.get("count_rows"))
+        teams = summary.get("teams")
+        if teams is None:
+            teams = list(selectors.teams_for_filter(organization=organization).values_list("pk", "name"))
+        context = {"counts": counts, "organization": organization}
         report_summary_update(
             summary,
             prepared_overdue=overdue,
-            counts=counts,
+            counts={key: value for key, value in counts.items() if key != "teams"},
+            team_ids=frozenset(pk for pk, _name in teams),
             teams_table=render_to_string("policies/_report_teams.html", context),
             remind_options=render_to_string("policies/_report_remind_options.html", context),
-            team_options=team_options(summary["teams"]),
+            team_options=team_options(teams),
+            count_rows=None,
+            teams=None,
         )
-    return {key: summary[key] for key in ("counts", "teams_table", "remind_options", "team_options")}
+    return {key: summary[key] for key in ("counts", "team_ids", "teams_table", "remind_options", "team_options")}
 
 
 @require_GET
@@ -574,9 +591,8 @@ def report(request, policy_id, version_id):
     organization = request.organization
     summary = selectors.report_summary(organization=organization, policy_id=policy_id, version_id=version_id)
     version = summary["version"]
-    teams = summary["teams"]
-    filters = _report_filters(request, team_ids={pk for pk, _name in teams})
     prepared = _report_counts_and_fragments(request, summary, version)
+    filters = _report_filters(request, team_ids=prepared["team_ids"])
     counts = prepared["counts"]
     people = selectors.ReportPeoplePage(organization=organization, version=version, **filters)
     if filters["search"].strip():
@@ -590,7 +606,6 @@ def report(request, policy_id, version_id):
         "version": version,
         "page_obj": page_obj,
         "people": _report_rows(page_obj.object_list, overdue=counts["is_overdue"]),
-        "teams": teams,
         "filters": filters,
         "published": [
             {"pk": pk, "label": f"v{number}", "published_at": published_at}

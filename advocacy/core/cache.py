@@ -3,6 +3,7 @@
 Django's RedisCacheClient builds a new `redis.Redis` object on every cache call; with redis-py 5+
 that constructor alone costs more than the round trip (it rebuilds its response-callback table).
 The client object is thread-safe and holds no connection of its own, so one per pool is enough.
+Replies are parsed by hiredis (C) when it is installed, as it is from pyproject.toml.
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -25,6 +26,10 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def validate_key(self, key):
+        """Django checks every key character by character for memcached's limits and only warns; Redis
+        has no such limits, and this check was a tenth of the cache's cost on every page."""
 
 
 # --- helpers for cached reads on the request path -------------------------------------------------------

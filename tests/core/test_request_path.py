@@ -98,3 +98,51 @@ def test_static_urls_come_from_the_manifest(tmp_path):
         storage.url("css/missing.css")
     with pytest.raises(ValueError):
         storage.url("css/missing.css")
+
+
+def test_top_bar_escapes_what_people_typed(client_for, org, other_org, admin):
+    from tests.factories import MembershipFactory
+
+    org.name = '<img src=x onerror="alert(1)"> & Co'
+    org.save()
+    MembershipFactory(organization=other_org, user=admin)
+    admin.full_name = "<b>Ann</b>"
+    admin.save()
+    html = client_for(admin).get(f"/o/{org.slug}/").content.decode()
+    top = html[html.index('<header class="topbar">') : html.index("</header>")]
+    assert "<img src=x" not in top and "<b>Ann</b>" not in top
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Co" in top and "&lt;b&gt;Ann&lt;/b&gt;" in top
+    assert f'href="/o/{other_org.slug}/"' in top and 'class="menu-item is-current"' in top
+    assert 'name="csrfmiddlewaretoken"' in top  # the sign-out form posts
+
+
+def test_top_bar_for_anonymous_visitors(client):
+    html = client.get("/accounts/login/").content.decode()
+    top = html[html.index('<header class="topbar">') : html.index("</header>")]
+    assert "Sign in" in top and "user-menu" not in top
+
+
+def test_cached_url_and_num_match_django():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.urls import reverse
+
+    from advocacy.core.templatetags.ui import cached_url, num
+
+    assert cached_url("org_home", org_slug="acme") == reverse("org_home", kwargs={"org_slug": "acme"})
+    assert cached_url("org_home", org_slug="acme") == "/o/acme/"
+    for value in (0, 7, 1234, 1234567, -9876):
+        assert num(value) == intcomma(value)
+    assert num(1234.5) == intcomma(1234.5) and num(None) == intcomma(None)
+
+
+def test_report_timestamps_match_djangos_format():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from django.utils import dateformat
+
+    from policies.views import _utc_stamp
+
+    for month in range(1, 13):
+        moment = datetime(2026, month, 3, 9, 5, tzinfo=timezone(timedelta(hours=2)))
+        expected = dateformat.format(moment.astimezone(UTC), "j M Y, H:i") + " UTC"
+        assert _utc_stamp(moment) == expected

@@ -1,6 +1,7 @@
 from functools import lru_cache
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html
 
 register = template.Library()
@@ -98,3 +99,47 @@ def _render_nav(template_name, org_slug, actions, current, roles):
     labels = dict(Role.choices)
     roles_display = ", ".join(labels.get(r, r) for r in roles)
     return render_to_string(template_name, {"sections": sections, "roles_display": roles_display})
+
+
+@register.simple_tag(takes_context=True)
+def topbar(context):
+    """The top bar (advocacy/core/chrome.py)."""
+    from advocacy.core.chrome import topbar as build
+
+    request = context.get("request")
+    organization = context.get("organization")
+    membership = context.get("membership")
+    user = context.get("user")
+    switcher = context.get("my_memberships")
+    return build(
+        user=user,
+        organization=organization,
+        memberships=(switcher() if callable(switcher) else switcher) or [] if user.is_authenticated else [],
+        mobile_nav=nav_block(context, "core/_mobile_nav.html") if organization and membership and request else "",
+        csrf_token=context.get("csrf_token"),
+    )
+
+
+@register.simple_tag(name="cached_url")
+def cached_url(view_name, **kwargs):
+    """`{% url %}` for hot pages: each (name, arguments) is reversed once per process (Django's reverse
+    costs tens of microseconds, and a page reverses the same few addresses on every request)."""
+    return _reverse(view_name, tuple(sorted(kwargs.items())), get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=8192)
+def _reverse(view_name, kwargs, prefix, urlconf):
+    from django.urls import reverse
+
+    return reverse(view_name, kwargs=dict(kwargs), urlconf=urlconf)
+
+
+@register.filter
+def num(value):
+    """A whole number with thousands separators ("12,345"): humanize's intcomma for counts, without its
+    per-call localization lookups (the interface is English)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    return intcomma(value)

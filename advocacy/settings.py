@@ -198,7 +198,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # --- I18N / static --------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+USE_I18N = False  # the interface is English only: no per-call translation lookups
 USE_TZ = True
 
 STATIC_URL = "/static/"

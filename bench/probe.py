@@ -32,14 +32,19 @@ def probe(target, fields_for) -> dict:
     path = target.path.format(**fields)
     user = target.user.format(**fields) if target.user else None
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
-    cookie = None
     if user:
         client.force_login(get_user_model().objects.get(email=user))
-        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     with CaptureQueriesContext(connection) as cold:
         client.get(path)
     with CaptureQueriesContext(connection) as warm:
         response = client.get(path)
+    # What a browser holds after loading the page: the session and, once a page has rendered a form,
+    # the CSRF cookie (without it every request would mint a new CSRF secret and set it again).
+    cookie = None
+    if user:
+        cookie = "; ".join(f"{name}={m.value}" for name, m in sorted(client.cookies.items()) if m.value)
+    if user and settings.SESSION_COOKIE_NAME not in client.cookies:
+        raise SystemExit(f"bench: {user} has no session cookie after signing in")
     return {
         "path": path,
         "user": user,

@@ -26,7 +26,7 @@ def pending_key(organization_id: int, user_id: int) -> str:
 
 
 def report_key(organization_id: int, version_id: int, generation: str) -> str:
-    return f"policies:report:v3:{organization_id}:{version_id}:{generation}"
+    return f"policies:report:v4:{organization_id}:{version_id}:{generation}"
 
 
 def generation(organization_id: int) -> str:
@@ -62,6 +62,23 @@ def _changed(sender, instance, **kwargs):
         bump(organization_id)
 
 
+def _person_changed(sender, instance, update_fields=None, **kwargs):
+    """A person's name or address shows in the acknowledgement reports of their organizations (their
+    cached pages of people): a change bumps those organizations' generations. Sign-ins (last_login)
+    and other saves naming their fields do not."""
+    if update_fields is not None and not {"full_name", "email"} & set(update_fields):
+        return
+    from advocacy.tenancy.context import user_scope
+    from advocacy.tenancy.models import Membership
+
+    with user_scope(instance):  # row-level security shows a person's own memberships in every organization
+        organization_ids = list(
+            Membership.objects.unscoped().filter(user_id=instance.pk).values_list("organization_id", flat=True)
+        )
+    for organization_id in organization_ids:
+        bump(organization_id)
+
+
 def _organization_changed(sender, instance, **kwargs):
     bump(instance.pk)  # organization settings (sharing gate, refresh periods) live on it
 
@@ -84,3 +101,6 @@ def connect_signals() -> None:
         # team names and the team list show in the acknowledgement report
         signal.connect(_changed, sender=Team, dispatch_uid=f"policies-gen-team-{signal}")
         signal.connect(_organization_changed, sender=Organization, dispatch_uid=f"policies-gen-org-{signal}")
+    from django.contrib.auth import get_user_model
+
+    post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="policies-gen-person")

@@ -388,6 +388,7 @@ class ReportPeoplePage:
         if team_id:
             where.append("m.team_id = %(team)s")
         search = (search or "").strip()
+        self.team_id, self.status, self.search = team_id, status, search
         if search:
             self.params["q"] = _like(search)
             where.append("(u.email ILIKE %(q)s OR u.full_name ILIKE %(q)s)")
@@ -410,15 +411,38 @@ class ReportPeoplePage:
             cursor.execute(self.count_sql, self.params)
             return cursor.fetchone()[0]
 
+    def cached(self, summary: dict) -> ReportPeoplePage:
+        """Keep the pages read through this object with the report `summary` (under its key, which carries
+        the policies generation, and for its remaining lifetime): a page is then read again only after
+        something it shows changed (an acknowledgement, a member, a team, a person's name or address,
+        see policies/caching.py) or when an acknowledgement runs out. Searches are not kept."""
+        if not self.search:
+            self.cache_key = f"{summary['key']}:people:{self.team_id or ''}:{self.status}"
+            self.expires_at = summary["expires_at"]
+        return self
+
     def __getitem__(self, window):
         if not isinstance(window, slice) or window.step is not None:
             raise TypeError("ReportPeoplePage takes a slice")
         start = window.start or 0
+        key = getattr(self, "cache_key", None)
+        if key is not None:
+            from django.core.cache import cache
+
+            key = f"{key}:{start}:{window.stop}"
+            rows = cache.get(key)
+            if rows is not None:
+                return rows
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute(self.sql, {**self.params, "limit": max(0, window.stop - start), "offset": start})
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if key is not None:
+            remaining = int(self.expires_at - time.time())
+            if remaining > 0:
+                cache.set(key, rows, remaining)
+        return rows
 
 
 def _count_rows(organization, version) -> tuple[list[dict], object]:

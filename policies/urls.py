@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:policy_id>/versions/<int:version_id>/", views.version_detail, name="policies_version"),
     path("<int:policy_id>/versions/<int:version_id>/acknowledge/", views.acknowledge, name="policies_acknowledge"),
     path("<int:policy_id>/versions/<int:version_id>/report/", views.report, name="policies_report"),
+    path("<int:policy_id>/versions/<int:version_id>/report/teams/", views.report_teams, name="policies_report_teams"),
     path("<int:policy_id>/versions/<int:version_id>/report.csv", views.report_csv, name="policies_report_csv"),
     path("<int:policy_id>/versions/<int:version_id>/remind/", views.remind_team, name="policies_remind"),
 ]

@@ -555,6 +555,19 @@ def _report_rows(rows, *, overdue: bool) -> list[dict]:
     return result
 
 
+TEAMS_SHOWN = 10
+
+
+def _teams_needing_attention(counts: dict, report_url: str) -> dict:
+    """The report's by-team card: every team when there are few, else the TEAMS_SHOWN teams with the most
+    people pending (a link leads to all of them: an organization of 10,000 people has hundreds)."""
+    teams = counts["teams"]
+    shown = teams
+    if len(teams) > TEAMS_SHOWN:
+        shown = sorted(teams, key=lambda t: (-t["pending"], t["team"]))[:TEAMS_SHOWN]
+    return {"teams": shown, "hidden": len(teams) - len(shown), "total_teams": len(teams), "report_url": report_url}
+
+
 def _report_counts_and_fragments(request, summary, version) -> dict:
     """The counts, the by-team table and the remind-a-team options, computed and rendered once per cached
     summary (hundreds of teams in a large organization) and kept with it; again only when the due date
@@ -568,12 +581,16 @@ def _report_counts_and_fragments(request, summary, version) -> dict:
         if teams is None:
             teams = list(selectors.teams_for_filter(organization=organization).values_list("pk", "name"))
         context = {"counts": counts, "organization": organization}
+        report_url = reverse(
+            "policies_report",
+            kwargs={"org_slug": organization.slug, "policy_id": version.policy_id, "version_id": version.pk},
+        )
         report_summary_update(
             summary,
             prepared_overdue=overdue,
             counts={key: value for key, value in counts.items() if key != "teams"},
             team_ids=frozenset(pk for pk, _name in teams),
-            teams_table=render_to_string("policies/_report_teams.html", context),
+            teams_table=render_to_string("policies/_report_teams.html", _teams_needing_attention(counts, report_url)),
             remind_options=render_to_string("policies/_report_remind_options.html", context),
             team_options=team_options(teams),
             count_rows=None,
@@ -594,7 +611,7 @@ def report(request, policy_id, version_id):
     prepared = _report_counts_and_fragments(request, summary, version)
     filters = _report_filters(request, team_ids=prepared["team_ids"])
     counts = prepared["counts"]
-    people = selectors.ReportPeoplePage(organization=organization, version=version, **filters)
+    people = selectors.ReportPeoplePage(organization=organization, version=version, **filters).cached(summary)
     if filters["search"].strip():
         paginator = Paginator(people, PEOPLE_PER_PAGE)
     else:
@@ -620,6 +637,36 @@ def report(request, policy_id, version_id):
         marked = prepared["team_options"].replace(f'value="{team_id}">', f'value="{team_id}" selected>', 1)
         context["team_options"] = mark_safe(marked)  # noqa: S308 - escaped options, an int inserted
     return render(request, "policies/report.html", context)
+
+
+@require_GET
+@org_view("policies.track")
+def report_teams(request, policy_id, version_id):
+    """Every team's counts for a version (the report page shows the teams needing attention): two queries
+    besides the cached summary."""
+    organization = request.organization
+    summary = selectors.report_summary(organization=organization, policy_id=policy_id, version_id=version_id)
+    version = summary["version"]
+    counts = selectors.report_counts(organization=organization, version=version)
+    order = "pending" if request.GET.get("sort") == "pending" else "name"
+    teams = counts["teams"]
+    if order == "pending":
+        teams = sorted(teams, key=lambda t: (-t["pending"], t["team"]))
+    report_url = reverse(
+        "policies_report",
+        kwargs={"org_slug": organization.slug, "policy_id": version.policy_id, "version_id": version.pk},
+    )
+    context = {
+        "policy": version.policy,
+        "version": version,
+        "counts": counts,
+        "order": order,
+        "report_url": report_url,
+        "teams_table": render_to_string(
+            "policies/_report_teams.html", {"teams": teams, "hidden": 0, "report_url": report_url}
+        ),
+    }
+    return render(request, "policies/report_teams.html", context)
 
 
 REPORT_HEADER = ["name", "email", "team", "status", "acknowledged_at_utc", "policy", "version"]

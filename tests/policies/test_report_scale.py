@@ -189,3 +189,79 @@ def test_page_query_returns_what_report_people_returns(org, hr, filters):
             assert page[0:7] + page[7:100] == expected
             if team_id == green.pk:
                 assert expected == []  # not in the audience
+
+
+def test_by_team_card_shows_the_teams_needing_attention_and_links_to_all(org, hr, employee, client_for):
+    """With many teams the report shows the ten with the most people pending; the teams page shows all,
+    by name or most pending first. Staff without tracking rights get neither."""
+    teams = [TeamFactory(organization=org, name=f"Team {i:02d}") for i in range(14)]
+    for i, team in enumerate(teams):
+        for _ in range(i + 1):  # Team 13 has the most people, all pending
+            MembershipFactory(organization=org, team=team)
+    policy, version = published_policy(org, actor=hr)
+    client = client_for(hr)
+    html = _page(client, org, policy, version).content.decode()
+    card = html[html.index("<h2>By team</h2>") : html.index('id="people"')]
+    shown = [f"Team {i:02d}" for i in range(14) if f">Team {i:02d}</a>" in card]
+    assert shown == [f"Team {i:02d}" for i in range(4, 14)]  # the ten with the most pending
+    assert "of 15" in card and "All 15 teams" in card  # the 14 and "No team" (the fixtures' staff)
+    teams_url = f"/o/{org.slug}/policies/{policy.pk}/versions/{version.pk}/report/teams/"
+    assert f'href="{teams_url}"' in card
+
+    page = client.get(teams_url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    names = [f"Team {i:02d}" for i in range(14)]
+    positions = [body.index(f">{name}</a>") for name in names]
+    assert positions == sorted(positions)  # by name
+    by_pending = client.get(teams_url + "?sort=pending").content.decode()
+    assert by_pending.index(">Team 13</a>") < by_pending.index(">Team 00</a>")
+
+    assert client_for(employee).get(teams_url).status_code in (403, 404)
+
+
+def test_few_teams_are_all_shown_without_a_link(org, hr, client_for):
+    for i in range(3):
+        MembershipFactory(organization=org, team=TeamFactory(organization=org, name=f"Small {i}"))
+    policy, version = published_policy(org, actor=hr)
+    html = _page(client_for(hr), org, policy, version).content.decode()
+    card = html[html.index("<h2>By team</h2>") : html.index('id="people"')]
+    assert all(f">Small {i}</a>" in card for i in range(3)) and "teams/" not in card
+
+
+def _reads(ctx) -> list[str]:
+    """The statements of a request besides the savepoint of its scope (the test runs in a transaction)."""
+    return [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_cached_pages_of_people_follow_names_and_acknowledgements(org, hr, employee, client_for):
+    """The report keeps its pages of people between changes: a second visit reads no database; a renamed
+    person, a new acknowledgement or a member leaving shows on the next visit. A sign-in does not
+    invalidate anything."""
+    policy, version = published_policy(org, actor=hr)
+    client = client_for(hr)
+    _page(client, org, policy, version)
+    with CaptureQueriesContext(connection) as ctx:
+        html = _page(client, org, policy, version).content.decode()
+    assert _reads(ctx) == []
+    assert employee.email in html
+
+    employee.full_name = "Renamed Person"
+    employee.save()
+    assert "Renamed Person" in _page(client, org, policy, version).content.decode()
+
+    hr.save(update_fields=["last_login"])  # what a sign-in saves
+    with CaptureQueriesContext(connection) as ctx:
+        _page(client, org, policy, version)
+    assert [q for q in _reads(ctx) if "accounts_user" not in q] == []  # only the signed-in user, reloaded
+
+    with organization_scope(org):
+        services.acknowledge(organization=org, actor=employee, version=version)
+    html = _page(client, org, policy, version, "?status=acknowledged").content.decode()
+    assert "Renamed Person" in html
+    from advocacy.tenancy.services import membership_deactivate
+
+    with organization_scope(org):
+        membership = Membership.objects.get(organization=org, user=employee)
+        membership_deactivate(organization=org, actor=hr, membership=membership)
+    assert "Renamed Person" not in _page(client, org, policy, version).content.decode()

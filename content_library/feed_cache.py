@@ -1,6 +1,6 @@
 """The employee feed's cache: the rows of a feed page, the filter choices and each member's shared
 networks, in the cache (Redis), so a warm feed request reads them in ONE round trip and runs no SQL of
-its own.
+its own (the member's networks are checked against their token and the page's items after that read).
 
 Validity:
 - every content write (items, revisions, hashtags, topics, campaigns, settings; see `changes_content`
@@ -45,9 +45,12 @@ def member_key(organization_id, user_id) -> str:
     return f"cl:feed:member-token:{organization_id}:{user_id}"
 
 
-def member_page_key(organization_id, user_id, token: str, content_ids) -> str:
-    digest = hashlib.blake2b(repr(sorted(content_ids)).encode(), digest_size=10).hexdigest()
-    return f"cl:feed:mine:{organization_id}:{user_id}:{token}:{digest}"
+def member_page_key(organization_id, user_id, page_key: str) -> str:
+    """The member's shared networks for the items of one cached page (`page_key`), stored as
+    (member token, the page's item ids, networks): read in the same round trip as the page, and used only
+    if the token is still the member's and the ids are still the page's."""
+    digest = page_key.rsplit(":", 1)[-1]
+    return f"cl:feed:mine:v2:{organization_id}:{user_id}:{digest}"
 
 
 def new_member_token(organization_id, user_id) -> str:

@@ -392,11 +392,13 @@ def feed_page(
         page_size,
         organization.slug,  # the cards' links
     )
+    page_key = feed_cache.page_key(organization.pk, team_id, filters)
     keys = {
         "gen": feed_cache.generation_key(organization.pk),
-        "page": feed_cache.page_key(organization.pk, team_id, filters),
+        "page": page_key,
         "choices": feed_cache.choices_key(organization.pk),
         "member": feed_cache.member_key(organization.pk, user.pk),  # the member's token
+        "mine": feed_cache.member_page_key(organization.pk, user.pk, page_key),
     }
     found = cache.get_many(list(keys.values()))
     generation = found.get(keys["gen"])
@@ -436,11 +438,14 @@ def feed_page(
     if not isinstance(member_token, str):
         member_token = feed_cache.new_member_token(organization.pk, user.pk)
     ids = [row["pk"] for row in entries["page"]["rows"]]
-    mine_key = feed_cache.member_page_key(organization.pk, user.pk, member_token, ids)
-    mine = cache.get(mine_key) if ids else {}
-    if mine is None:
-        mine = _member_networks(organization=organization, user=user, content_ids=ids)
-        cache.set(mine_key, mine, timeout=feed_cache.MEMBER_TTL)
+    mine = {}
+    if ids:
+        entry = found.get(keys["mine"])
+        if entry is not None and entry[0] == member_token and entry[1] == ids:
+            mine = entry[2]
+        else:
+            mine = _member_networks(organization=organization, user=user, content_ids=ids)
+            cache.set(keys["mine"], (member_token, ids, mine), timeout=feed_cache.MEMBER_TTL)
 
     now = timezone.now()
     page = entries["page"]

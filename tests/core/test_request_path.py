@@ -146,3 +146,19 @@ def test_report_timestamps_match_djangos_format():
         moment = datetime(2026, month, 3, 9, 5, tzinfo=timezone(timedelta(hours=2)))
         expected = dateformat.format(moment.astimezone(UTC), "j M Y, H:i") + " UTC"
         assert _utc_stamp(moment) == expected
+
+
+def test_icon_sprite_is_current_and_icons_reference_it():
+    """static/img/icons.svg is made from ICONS: after changing an icon run `manage.py write_icon_sprite`."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from advocacy.core.templatetags.ui import ICONS, SPRITE, icon, sprite_svg
+
+    assert (Path(settings.BASE_DIR) / "static" / SPRITE).read_text() == sprite_svg()
+    for name in ICONS:
+        assert f'<symbol id="{name}" ' in sprite_svg()
+    markup = icon("share", 14)
+    assert 'width="14"' in markup and markup.endswith('icons.svg#share"></use></svg>')
+    assert icon("no-such-icon").endswith('#dot"></use></svg>')

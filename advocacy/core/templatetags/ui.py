@@ -38,15 +38,30 @@ def icon(name, size=18):
     return _icon(name, size)
 
 
+SPRITE = "img/icons.svg"  # made from ICONS by `manage.py write_icon_sprite` (a test checks it is current)
+
+
+def sprite_svg() -> str:
+    """The icon sprite: one <symbol> per icon, drawn with the stroke style set on `.icon` (app.css)."""
+    symbols = "".join(
+        f'<symbol id="{name}" viewBox="0 0 24 24"><path d="{path}"/></symbol>' for name, path in sorted(ICONS.items())
+    )
+    return f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>\n'
+
+
 @lru_cache(maxsize=512)
 def _icon(name, size):
-    path = ICONS.get(name, ICONS["dot"])
+    """An icon from the sprite: the browser fetches and caches the drawings once, a page carries only
+    references to them."""
+    from django.templatetags.static import static
+
+    name = name if name in ICONS else "dot"
     return format_html(
-        '<svg class="icon" width="{}" height="{}" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
-        'stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="{}"/></svg>',
+        '<svg class="icon" width="{}" height="{}" aria-hidden="true"><use href="{}#{}"></use></svg>',
         size,
         size,
-        path,
+        static(SPRITE),
+        name,
     )
 
 

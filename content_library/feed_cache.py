@@ -21,7 +21,7 @@ import secrets
 from django.core.cache import cache
 from django.db import transaction
 
-VERSION = 3  # of the cached rows' shape: a deploy that changes it starts on fresh keys
+VERSION = 4  # of the cached rows' shape: a deploy that changes it starts on fresh keys
 PAGE_TTL = 30  # seconds: how stale a share count (or a just-scheduled item) may be
 CHOICES_TTL = 600
 MEMBER_TTL = 600

@@ -340,8 +340,11 @@ def _build_feed_page(*, organization, membership, q, topic, hashtag, campaign, s
     page = Paginator(qs, page_size).get_page(page_number)
     base = reverse("content_feed", kwargs={"org_slug": organization.slug})
     rows = [_feed_row(item, searched=bool(q)) for item in page.object_list]
-    for row in rows:
-        row["html"] = parts(row, base)
+    # kept: what a request still needs once the card's HTML is made (the cached page is read every time)
+    rows = [
+        {"pk": row["pk"], "html": parts(row, base), "publish_at": row["publish_at"], "expires_at": row["expires_at"]}
+        for row in rows
+    ]
     return {
         "rows": rows,
         "number": page.number,

@@ -56,11 +56,13 @@ def prefetch_for_request(*, slug: str, session_cache_key: str | None) -> None:
 
 def prefetch_for_membership(*, organization_id: int, user_id, subpath: str = "", with_user: bool = True) -> None:
     """Stage 2, once the organization and the user id are known: the user, the membership, the
-    switcher, the home statistics and other apps' keys, in one round trip."""
+    switcher, on the home page (subpath "") its statistics, and other apps' keys, in one round trip."""
     from advocacy.accounts.backends import user_cache_key
 
     key = membership_key(organization_id, user_id)
-    keys = [key, version_key(key), switcher_key(user_id), stats_key(organization_id)]
+    keys = [key, version_key(key), switcher_key(user_id)]
+    if subpath == "":
+        keys.append(stats_key(organization_id))
     if with_user:
         user_key = user_cache_key(user_id)
         keys += [user_key, version_key(user_key)]

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from html import escape
 
-from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from advocacy.core.humanize import natural_time
 from advocacy.core.templatetags.ui import icon
 
 
@@ -71,9 +73,10 @@ def parts(row: dict, base: str) -> tuple[str, str, str]:
     return before, middle, after
 
 
-def card(item: dict) -> str:
+def card(item: dict, now=None) -> str:
     before, middle, after = item["html"]
-    when = escape(naturaltime(item["publish_at"])) if item["publish_at"] else ""
+    now = now or timezone.now()
+    when = escape(natural_time(item["publish_at"], now)) if item["publish_at"] else ""
     shared = ""
     if item["my_networks"]:
         networks = escape(", ".join(item["my_networks"]).title())
@@ -82,4 +85,5 @@ def card(item: dict) -> str:
 
 
 def cards(items: list[dict]) -> SafeString:
-    return mark_safe("".join(card(item) for item in items))  # noqa: S308 - built from escaped parts
+    now = timezone.now()
+    return mark_safe("".join(card(item, now) for item in items))  # noqa: S308 - built from escaped parts

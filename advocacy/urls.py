@@ -21,11 +21,19 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("advocacy.api.urls")),
-    path("o/<slug:org_slug>/", include("advocacy.tenancy.urls")),
-    path("o/<slug:org_slug>/audit/", include("advocacy.audit.urls")),
-    path("o/<slug:org_slug>/policies/", include("policies.urls")),
+    # one organization prefix, then each app's own: a page resolves after a few prefix comparisons
+    path(
+        "o/<slug:org_slug>/",
+        include(
+            [
+                path("content/", include("content_library.urls")),
+                path("policies/", include("policies.urls")),
+                path("audit/", include("advocacy.audit.urls")),
+                path("", include("advocacy.tenancy.urls")),
+            ]
+        ),
+    ),
     path("api/v1/o/<slug:org_slug>/policies/", include("policies.api_urls")),
-    path("o/<slug:org_slug>/content/", include("content_library.urls")),
     path("api/v1/o/<slug:org_slug>/content/", include("content_library.api_urls")),
 ]
 

@@ -53,6 +53,43 @@ def member_page_key(organization_id, user_id, page_key: str) -> str:
     return f"cl:feed:mine:v2:{organization_id}:{user_id}:{digest}"
 
 
+def page_keys(organization_id, team_id, user_id, filters: tuple) -> dict[str, str]:
+    """Every key a feed page reads, in one round trip (selectors.feed_page)."""
+    page = page_key(organization_id, team_id, filters)
+    return {
+        "gen": generation_key(organization_id),
+        "page": page,
+        "choices": choices_key(organization_id),
+        "member": member_key(organization_id, user_id),  # the member's token
+        "mine": member_page_key(organization_id, user_id, page),
+    }
+
+
+def default_filters(slug: str, page_size: int) -> tuple:
+    """The filters of the plain feed (no search, no filter, first page): see selectors.feed_page."""
+    return ("", None, None, None, "newest", "1", page_size, slug)
+
+
+def team_hint_key(organization_id) -> str:
+    """Where the session remembers the member's team, so that the organization middleware can fetch a
+    plain feed page together with the membership (a wrong or missing hint only costs that prefetch)."""
+    return f"feed-team:{organization_id}"
+
+
+def request_keys(request, organization, user_id: int, subpath: str) -> list[str]:
+    """For the organization middleware's second round trip: the plain feed's keys, for the team the
+    session remembers (the feed view keeps that hint current)."""
+    if subpath != "content/" or request.GET or not request.path_info.startswith("/o/"):  # pages, not the API
+        return []
+    hint = request.session.get(team_hint_key(organization.pk), False)
+    if hint is False:
+        return []
+    from .views import PAGE_SIZE
+
+    filters = default_filters(organization.slug, PAGE_SIZE)
+    return list(page_keys(organization.pk, hint, user_id, filters).values())
+
+
 def new_member_token(organization_id, user_id) -> str:
     token = secrets.token_hex(8)
     cache.set(member_key(organization_id, user_id), token, timeout=None)

@@ -382,6 +382,8 @@ def feed_page(
     queries whatever the library's size."""
     from django.core.cache import cache
 
+    from advocacy.core.cache import _get_many
+
     from . import feed_cache
 
     team_id = getattr(membership, "team_id", None)
@@ -395,15 +397,8 @@ def feed_page(
         page_size,
         organization.slug,  # the cards' links
     )
-    page_key = feed_cache.page_key(organization.pk, team_id, filters)
-    keys = {
-        "gen": feed_cache.generation_key(organization.pk),
-        "page": page_key,
-        "choices": feed_cache.choices_key(organization.pk),
-        "member": feed_cache.member_key(organization.pk, user.pk),  # the member's token
-        "mine": feed_cache.member_page_key(organization.pk, user.pk, page_key),
-    }
-    found = cache.get_many(list(keys.values()))
+    keys = feed_cache.page_keys(organization.pk, team_id, user.pk, filters)
+    found = _get_many(list(keys.values()))  # fetched with the membership when the session's hint was right
     generation = found.get(keys["gen"])
     fresh = {}
     entries = {}

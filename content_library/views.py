@@ -18,7 +18,7 @@ from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.decorators import org_view
 from advocacy.tenancy.models import Organization
 
-from . import cards, links, selectors, services
+from . import cards, feed_cache, links, selectors, services
 from .forms import (
     CampaignForm,
     ContentForm,
@@ -86,6 +86,9 @@ def feed(request):
         page_number=_page_number(request.GET.get("page")),
         page_size=PAGE_SIZE,
     )
+    hint = feed_cache.team_hint_key(org.pk)  # lets the next plain feed come with the membership
+    if request.session.get(hint, False) != membership.team_id:
+        request.session[hint] = membership.team_id
     context = {
         "page": page,
         "items": page["items"],

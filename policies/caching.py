@@ -48,9 +48,10 @@ def bump(organization_id: int) -> None:
         transaction.on_commit(do)
 
 
-def request_keys(organization_id: int, user_id: int, subpath: str) -> list[str]:
+def request_keys(request, organization, user_id: int, subpath: str) -> list[str]:
     """Fetched with the membership at the start of each request: the generation, and on the
     organization's home page (subpath "") the member's onboarding banner."""
+    organization_id = organization.pk
     if subpath == "":
         return [_generation_key(organization_id), pending_key(organization_id, user_id)]
     return [_generation_key(organization_id)]

@@ -44,8 +44,9 @@ def organization_by_slug(slug: str) -> Organization | None:
     return organization
 
 
-# Keys other apps want fetched with the membership, in the same round trip:
-# f(organization_id, user_id, subpath) -> keys, where subpath is the path after /o/<slug>/ ("" on the home page).
+# Keys other apps want fetched with the membership, in the same round trip: f(request, organization,
+# user_id, subpath) -> keys, where subpath is the path after /o/<slug>/ ("" on the home page). The
+# request is not yet authenticated (the session may be read, the user and membership may not).
 ORG_REQUEST_KEYS: list = []
 
 
@@ -54,11 +55,12 @@ def prefetch_for_request(*, slug: str, session_cache_key: str | None) -> None:
     prefetch([org_key(slug), session_cache_key] if session_cache_key else [org_key(slug)])
 
 
-def prefetch_for_membership(*, organization_id: int, user_id, subpath: str = "", with_user: bool = True) -> None:
+def prefetch_for_membership(*, request, organization, user_id, subpath: str = "", with_user: bool = True) -> None:
     """Stage 2, once the organization and the user id are known: the user, the membership, the
     switcher, on the home page (subpath "") its statistics, and other apps' keys, in one round trip."""
     from advocacy.accounts.backends import user_cache_key
 
+    organization_id = organization.pk
     key = membership_key(organization_id, user_id)
     keys = [key, version_key(key), switcher_key(user_id)]
     if subpath == "":
@@ -67,7 +69,7 @@ def prefetch_for_membership(*, organization_id: int, user_id, subpath: str = "",
         user_key = user_cache_key(user_id)
         keys += [user_key, version_key(user_key)]
     for more in ORG_REQUEST_KEYS:
-        keys += more(organization_id, user_id, subpath)
+        keys += more(request, organization, user_id, subpath)
     prefetch(keys)
 
 

@@ -57,7 +57,8 @@ class OrganizationMiddleware:
         organization = organization_by_slug(slug)
         if organization is not None and user_id is not None:
             prefetch_for_membership(
-                organization_id=organization.pk,
+                request=request,
+                organization=organization,
                 user_id=user_id,
                 subpath=request.path_info[match.end() :],
                 with_user=token is None,

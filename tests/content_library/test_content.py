@@ -504,3 +504,41 @@ def test_feed_page_numbers_out_of_range_or_junk_show_a_page(org, employee, clien
     for page in ["abc", "0", "-1", "999999", "9" * 5000]:
         response = client.get(f"/o/{org.slug}/content/", {"page": page})
         assert response.status_code == 200 and "Only item" in response.content.decode(), page[:10]
+
+
+def test_plain_feed_comes_with_the_membership_and_follows_a_team_change(org, client_for, monkeypatch):
+    """The session remembers the member's team so the organization middleware fetches the plain feed in
+    its second round trip (two Redis reads in all); after a move to another team the hint is wrong, the
+    page shown is still the new team's, and the hint follows."""
+    import redis.client
+
+    from advocacy.tenancy.models import Membership
+
+    sales, support = TeamFactory(organization=org, name="Sales"), TeamFactory(organization=org, name="Support")
+    ContentItemFactory(organization=org, title="For sales only", audience_team_ids=[sales.pk])
+    ContentItemFactory(organization=org, title="For support only", audience_team_ids=[support.pk])
+    member = MembershipFactory(organization=org, team=sales, roles=[Role.EMPLOYEE])
+    client = client_for(member.user)
+    url = f"/o/{org.slug}/content/"
+    for _ in range(3):
+        page = client.get(url)
+    assert b"For sales only" in page.content and b"For support only" not in page.content
+
+    sent = []
+    original = redis.client.Redis.execute_command
+
+    def counting(self, *args, **kwargs):
+        sent.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counting)
+    client.get(url)
+    assert sent == ["MGET", "MGET"]
+
+    with organization_scope(org):
+        membership = Membership.objects.get(pk=member.pk)
+        membership.team = support
+        membership.save()
+    page = client.get(url)
+    assert b"For support only" in page.content and b"For sales only" not in page.content
+    assert client.session[f"feed-team:{org.pk}"] == support.pk

@@ -388,7 +388,7 @@ class ReportPeoplePage:
         if team_id:
             where.append("m.team_id = %(team)s")
         search = (search or "").strip()
-        self.team_id, self.status, self.search = team_id, status, search
+        self.team_id, self.status, self.search, self.version = team_id, status, search, version
         if search:
             self.params["q"] = _like(search)
             where.append("(u.email ILIKE %(q)s OR u.full_name ILIKE %(q)s)")
@@ -416,8 +416,9 @@ class ReportPeoplePage:
         the policies generation, and for its remaining lifetime): a page is then read again only after
         something it shows changed (an acknowledgement, a member, a team, a person's name or address,
         see policies/caching.py) or when an acknowledgement runs out. Searches are not kept."""
-        if not self.search:
-            self.cache_key = f"{summary['key']}:people:{self.team_id or ''}:{self.status}"
+        if not self.search:  # overdue: who is in the "overdue" filter changes when the due date passes
+            overdue = int(is_overdue(self.version))
+            self.cache_key = f"{summary['key']}:people:{self.team_id or ''}:{self.status}:{overdue}"
             self.expires_at = summary["expires_at"]
         return self
 

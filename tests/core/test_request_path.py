@@ -162,3 +162,10 @@ def test_icon_sprite_is_current_and_icons_reference_it():
     markup = icon("share", 14)
     assert 'width="14"' in markup and markup.endswith('icons.svg#share"></use></svg>')
     assert icon("no-such-icon").endswith('#dot"></use></svg>')
+
+
+def test_top_bar_without_the_auth_context_is_a_visitors():
+    from django.template import Context, Template
+
+    html = Template("{% load ui %}{% topbar %}").render(Context({}))
+    assert "Sign in" in html and "user-menu" not in html

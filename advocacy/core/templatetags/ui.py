@@ -125,6 +125,10 @@ def topbar(context):
     organization = context.get("organization")
     membership = context.get("membership")
     user = context.get("user")
+    if user is None:  # a page rendered without the auth context processor: as for a visitor
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
     switcher = context.get("my_memberships")
     return build(
         user=user,

@@ -68,21 +68,3 @@ def nav_links(org_slug: str, actions: frozenset[str]) -> tuple[tuple[str, tuple[
         url = reverse(item.url_name, kwargs={"org_slug": org_slug})
         sections.setdefault(item.section, []).append((item.label, url, item.icon, item.url_name))
     return tuple((section, tuple(items)) for section, items in sections.items())
-
-
-def nav_for(request) -> list[tuple[str, list[dict]]]:
-    membership = getattr(request, "membership", None)
-    organization = getattr(request, "organization", None)
-    if membership is None or organization is None:
-        return []
-    current = request.resolver_match.url_name if request.resolver_match else None
-    return [
-        (
-            section,
-            [
-                {"label": label, "url": url, "icon": icon, "active": current == url_name}
-                for label, url, icon, url_name in items
-            ],
-        )
-        for section, items in nav_links(organization.slug, membership.actions)
-    ]

@@ -108,3 +108,33 @@ def test_material_change_and_reacknowledgement(world, org, hr, employee, sign_in
     assert [a.version_id for a in acks] == [v1.pk, policy.current_version_id]
     assert acks[1].content_sha256 != acks[0].content_sha256
     assert acks[1].user_agent  # recorded from the real browser
+
+
+def test_report_of_many_teams_shows_those_needing_attention(org, hr, sign_in, screenshot):
+    """With many teams the report's by-team card shows the ten with the most people pending; its link
+    opens every team, which can be ordered by most pending."""
+    teams = [TeamFactory(organization=org, name=f"Region {chr(65 + i)}") for i in range(14)]
+    for i, team in enumerate(teams):
+        for j in range(1 + i % 5):
+            user = UserFactory(full_name=f"Person {i}-{j}", email=f"p{i}-{j}@acme-test.example")
+            MembershipFactory(organization=org, user=user, roles=[Role.EMPLOYEE], team=team)
+    with organization_scope(org):
+        policy = services.policy_create(
+            organization=org, actor=hr, title="Code of conduct", kind="other", summary="", body_markdown=SOCIAL_V1
+        )
+        from policies.selectors import open_draft
+
+        version = services.version_publish(
+            organization=org, actor=hr, version=open_draft(organization=org, policy=policy), change_kind="material"
+        )
+    page = sign_in(hr)
+    page.goto(f"{page.base}/o/{org.slug}/policies/{policy.pk}/versions/{version.pk}/report/")
+    card = page.locator("section.card", has=page.get_by_role("heading", name="By team"))
+    assert card.locator("tbody tr").count() == 10
+    screenshot(page, "policies-report-many-teams")
+    card.get_by_role("link", name="All 15 teams").click()
+    page.wait_for_url("**/report/teams/")
+    assert page.locator("tbody tr").count() == 15
+    page.get_by_role("link", name="Most pending first").click()
+    page.wait_for_url("**/report/teams/?sort=pending")
+    screenshot(page, "policies-report-teams")

@@ -4,6 +4,7 @@ state an invitation can be in."""
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
 
@@ -62,7 +63,7 @@ def test_anonymous_sees_who_invited_them_and_can_sign_up_or_in(client, org, invi
     html = response.content.decode()
     assert f"{admin.display_name}</strong> invited you" in html
     assert "Acme Test" in html and "Employee, Moderator" in html and "Marketing" in html
-    assert 'href="/accounts/signup/"' in html and "Create account" in html
+    assert 'href="/accounts/signup/?email=newbie%40example.com"' in html and "Create account" in html
     assert 'href="/accounts/login/"' in html and "Sign in" in html
     assert client.session["pending_invitation"] == TOKEN
 
@@ -73,6 +74,39 @@ def test_signing_in_returns_to_the_invitation(client, org, invitation, password)
     response = client.post("/accounts/login/", {"login": "newbie@example.com", "password": password})
     assert response.status_code == 302
     assert response["Location"] == url()
+
+
+SIGNUP = {"password1": "a-long-enough-passphrase-42", "password2": "a-long-enough-passphrase-42"}
+
+
+def test_signing_up_from_the_invitation_prefills_and_trusts_the_invited_address(
+    client, org, invitation, mailoutbox, settings
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    client.get(url())
+    form = client.get("/accounts/signup/?email=newbie%40example.com").content.decode()
+    assert 'value="newbie@example.com"' in form
+    # the link came to this inbox: no second email to prove it, straight back to the invitation
+    response = client.post("/accounts/signup/", {"email": "NewBie@example.com", **SIGNUP})
+    assert response.status_code == 302 and response["Location"] == url()
+    assert EmailAddress.objects.get(email__iexact="newbie@example.com").verified
+    assert mailoutbox == []
+    assert client.post(url()).status_code == 302
+    assert scoped(org, lambda: Membership.objects.filter(user__email__iexact="newbie@example.com").exists())
+
+
+def test_signing_up_with_another_address_from_the_invitation_still_verifies_it(
+    client, org, invitation, mailoutbox, settings
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    client.get(url())
+    response = client.post("/accounts/signup/", {"email": "someone.else@example.com", **SIGNUP})
+    assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
+    address = EmailAddress.objects.get(email="someone.else@example.com")
+    assert not address.verified and address.primary
+    assert EmailAddress.objects.filter(user=address.user).count() == 1  # the invited address is not added
+    assert "_auth_user_id" not in client.session
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["someone.else@example.com"]
 
 
 def test_signed_in_invitee_accepts(client, org, team, invitation):

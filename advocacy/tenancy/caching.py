@@ -74,10 +74,17 @@ def prefetch_for_membership(*, request, organization, user_id, subpath: str = ""
 
 
 def _organization_changed(sender, instance, **kwargs):
-    """Also the members' switchers (they show the name): inside the organization's own scope (its
-    settings page) row-level security admits its memberships; elsewhere (the operator's admin) it
-    admits none and the switchers follow within their lifetime."""
-    user_ids = list(Membership.objects.unscoped().filter(organization_id=instance.pk).values_list("user_id", flat=True))
+    """Also the members' switchers (they show the name), wherever the change is made: the settings page
+    (already in the organization's scope) or the operator's admin (in none), so the members are read
+    in the organization's own scope."""
+    from .context import current_organization, organization_scope
+
+    active = current_organization()
+    if active is not None and active.pk == instance.pk:
+        user_ids = list(Membership.objects.values_list("user_id", flat=True))
+    else:
+        with organization_scope(instance):
+            user_ids = list(Membership.objects.values_list("user_id", flat=True))
     drop(org_key(instance.slug), stats_key(instance.pk), *(switcher_key(user_id) for user_id in user_ids))
 
 

@@ -121,3 +121,24 @@ def test_operator_change_to_an_organization_is_audited(client_for, operator, org
         event = AuditEvent.objects.get(action="organization.changed_by_operator")
     assert event.organization_id == org.pk and event.actor_id == operator.pk
     assert "require_mfa_for_staff" in event.data["fields"]
+
+
+def test_operator_renaming_an_organization_refreshes_its_members_switchers(
+    client_for, operator, org, other_org, employee
+):
+    from django.test import Client
+
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(organization=other_org, user=employee)
+    member = Client()
+    member.force_login(employee)
+    assert other_org.name.encode() in member.get(f"/o/{org.slug}/").content  # the switcher is now cached
+    response = client_for(operator).post(
+        f"/admin/tenancy/organization/{other_org.pk}/change/",
+        {"name": "Globex Renamed", "slug": other_org.slug, "settings": "{}"},
+    )
+    assert response.status_code == 302
+    page = member.get(f"/o/{org.slug}/")  # the switcher lists the other organization
+    assert page.status_code == 200
+    assert b"Globex Renamed" in page.content and other_org.name.encode() not in page.content

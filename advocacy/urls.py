@@ -11,6 +11,7 @@ from content_library import views as content_views
 urlpatterns = [
     # first: the fastest URL of the product (tracked links, no session, see content_library/links.py)
     path("l/<str:code>", content_views.tracked_link, name="tracked_link"),
+    path("l/<str:code>/image", content_views.tracked_link_image, name="tracked_link_image"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("", core_views.home, name="home"),

@@ -158,6 +158,11 @@ def record_click(code: str, *, fingerprint: str, countable: bool) -> tuple[int, 
     return int(organization_id), destination
 
 
+def resolve(code: str) -> tuple[int, str] | None:
+    """(organization id, destination) for `code`, counting nothing (the preview image of a share)."""
+    return record_click(code, fingerprint="", countable=False)
+
+
 # --- the flush --------------------------------------------------------------------------------------
 
 

@@ -713,15 +713,21 @@ def _page(html: str, status: int = 200) -> HttpResponse:
     return response
 
 
-def _crawler_page(organization_id: int, code: str, destination: str) -> HttpResponse:
-    """A small page with Open Graph tags for link-preview crawlers (not counted as a click)."""
-    organization = Organization(pk=organization_id)
-    with organization_scope(organization):
+def _shared_item(organization_id: int, code: str) -> ContentItem | None:
+    with organization_scope(Organization(pk=organization_id)):
         share = Share.objects.select_related("content").filter(organization_id=organization_id, code=code).first()
-        item = share.content if share else None
-        title = item.title if item else ""
-        description = item.summary if item else ""
-        image = item.image_url if item else ""
+    return share.content if share else None
+
+
+def _crawler_page(request, organization_id: int, code: str, destination: str) -> HttpResponse:
+    """A small page with Open Graph tags for link-preview crawlers (not counted as a click). An uploaded
+    image is the card's picture (served by `tracked_link_image`), else the linked page's own."""
+    item = _shared_item(organization_id, code)
+    title = item.title if item else ""
+    description = item.summary if item else ""
+    image = ""
+    if item is not None:
+        image = request.build_absolute_uri(f"/l/{code}/image") if item.image else item.image_url
     html = format_html(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{}</title>'
         '<meta property="og:type" content="article"><meta property="og:title" content="{}">'
@@ -755,9 +761,35 @@ def tracked_link(request, code):
         return _page(NOT_FOUND_PAGE, status=404)
     organization_id, destination = resolved
     if crawler:
-        return _crawler_page(organization_id, code, destination)
+        return _crawler_page(request, organization_id, code, destination)
     response = HttpResponseRedirect(destination)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer-when-downgrade"
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+IMAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "public, max-age=3600",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+    "X-Robots-Tag": "noindex",
+}
+
+
+def tracked_link_image(request, code):
+    """`/l/<code>/image`: the uploaded image of the item a share links to, for the preview card networks
+    build from the crawler page. Public like the post it illustrates, reachable only through a share's
+    code, never counted as a click; anything else (an unknown code, an item without an upload) is the
+    same 404 page."""
+    resolved = links.resolve(code)
+    item = _shared_item(resolved[0], code) if resolved else None
+    content_type = ""
+    if item is not None and item.image:
+        content_type = mimetypes.guess_type(item.image.name)[0] or ""
+    if not content_type.startswith("image/"):
+        return _page(NOT_FOUND_PAGE, status=404)
+    response = FileResponse(item.image.open("rb"), content_type=content_type)
+    for name, value in IMAGE_HEADERS.items():
+        response[name] = value
     return response

@@ -244,3 +244,61 @@ def test_items_without_a_link_get_no_tracked_link(org, employee):
     with organization_scope(org):
         share = services.share_prepare(organization=org, actor=employee, content=text_item, network="x", caption="Hi")
     assert share.code is None and share.short_url == ""
+
+
+def _png_bytes():
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (1200, 630), (20, 90, 200)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def graphic_share(org, employee, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    graphic = ContentItemFactory(
+        organization=org,
+        kind=ContentItem.Kind.FILE,
+        title="We are hiring engineers",
+        image=ContentFile(_png_bytes(), name="hiring.png"),
+        image_url="https://careers.example.com/og.png",
+    )
+    with organization_scope(org):
+        return services.share_prepare(
+            organization=org, actor=employee, content=graphic, network="linkedin", caption="Join us!"
+        )
+
+
+def test_a_shared_graphic_is_the_crawlers_preview_image(org, graphic_share):
+    page = click(graphic_share.code, ua="LinkedInBot/1.0").content.decode()
+    image_url = f"http://testserver/l/{graphic_share.code}/image"
+    assert f'<meta property="og:image" content="{image_url}">' in page  # the upload wins over the page's
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    response = Client(REMOTE_ADDR="203.0.113.50").get(
+        f"/l/{graphic_share.code}/image", HTTP_USER_AGENT="LinkedInBot/1.0"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == _png_bytes()
+    assert (
+        response["Cache-Control"] == "public, max-age=3600"
+        and "default-src 'none'" in response["Content-Security-Policy"]
+    )
+    assert not response.cookies
+    # a browser fetching it (a network showing the card) is no click either
+    Client(REMOTE_ADDR="203.0.113.51").get(f"/l/{graphic_share.code}/image", HTTP_USER_AGENT=BROWSER)
+    assert links.flush_clicks(organization=org) == 0
+    assert stored_clicks(org) == 0
+
+
+def test_the_preview_image_answers_only_for_a_share_with_an_upload(prepared_share, graphic_share):
+    for path in (f"/l/{prepared_share.code}/image", "/l/nope1234/image", f"/l/{graphic_share.code}/x/image"):
+        response = Client().get(path, HTTP_USER_AGENT=BROWSER)
+        assert response.status_code == 404, path
+        assert b"Link not found" in response.content or path.endswith("/x/image")
+    page = click(prepared_share.code, ua="Twitterbot/1.0").content.decode()
+    assert "og:image" not in page and '<meta name="twitter:card" content="summary">' in page

@@ -500,9 +500,11 @@ def content_update(
     elif text_changed:
         for key, value in fields.items():
             setattr(content, key, value)
+        # A reviewer's edits to a pending suggestion keep its author: the suggester still cannot approve
+        # it, and the reviewer who edited can (the edit is in the audit log).
         ContentRevision.objects.filter(
             organization=organization, content=content, status=ContentRevision.Status.PENDING
-        ).update(**fields, author=actor)
+        ).update(**fields)
         if not ContentRevision.objects.filter(
             organization=organization, content=content, status=ContentRevision.Status.PENDING
         ).exists():

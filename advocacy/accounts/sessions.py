@@ -12,6 +12,16 @@ from advocacy.core.cache import _get
 
 
 class SessionStore(CachedDbSessionStore):
+    def cycle_key(self):
+        """A signed-in session that gets a new key (a password change keeps the person signed in under
+        one) stays known as theirs, so ending their sessions (deactivation) reaches it too."""
+        old = self.session_key
+        super().cycle_key()
+        if old and self.session_key and self.session_key != old:
+            from .models import UserSession
+
+            UserSession.objects.filter(session_key=old).update(session_key=self.session_key)
+
     def load(self):
         try:
             shared = settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS  # the cache prefetch reads

@@ -126,6 +126,25 @@ def test_employee_suggestion_approved_by_admin_goes_live(org, admin, employee):
         assert AuditEvent.objects.filter(action="content.revision_approved", actor=admin).exists()
 
 
+def test_a_reviewer_may_edit_a_suggestion_and_approve_it_but_its_author_may_not(org, admin):
+    suggester = MembershipFactory(organization=org, roles=[Role.ADMIN]).user  # one who may approve others'
+    with organization_scope(org):
+        item = services.suggestion_create(
+            organization=org, actor=suggester, url="https://acme.example/x", title="Grate read", caption="Look"
+        )
+        services.content_update(
+            organization=org, actor=admin, content=item, title="Great read", url="https://acme.example/x"
+        )
+        revision = item.revisions.get()
+        assert revision.title == "Great read" and revision.author == suggester
+        with pytest.raises(ValidationError, match="Someone other than its author"):
+            services.revision_approve(organization=org, actor=suggester, revision=revision)
+        services.revision_approve(organization=org, actor=admin, revision=revision)
+        item.refresh_from_db()
+        assert item.status == "published" and item.title == "Great read"
+        assert AuditEvent.objects.filter(action="content.updated", actor=admin).exists()
+
+
 def test_rejection_reason_is_shown_to_the_author(org, admin, employee, client_for):
     with organization_scope(org):
         item = services.suggestion_create(organization=org, actor=employee, url="https://acme.example/x", title="Meh")

@@ -322,3 +322,22 @@ def test_member_of_org_cannot_open_foreign_member_id(client_for, admin, org, oth
     assert client.post(members_url(org, f"{foreign.pk}/deactivate/")).status_code == 404
     reload(foreign)
     assert foreign.is_active
+
+
+def test_deactivation_ends_a_session_whose_key_changed_with_the_password(
+    client_for, admin, employee, org, in_org, password
+):
+    target = member(org, in_org, employee)
+    their_browser = Client()
+    assert their_browser.post("/accounts/login/", {"login": employee.email, "password": password}).status_code == 302
+    before = their_browser.session.session_key
+    changed = their_browser.post(
+        "/accounts/password/change/",
+        {"oldpassword": password, "password1": "a-new-long-passphrase-9", "password2": "a-new-long-passphrase-9"},
+    )
+    assert changed.status_code == 302 and their_browser.session.session_key != before  # still signed in, new key
+    assert their_browser.get("/accounts/tokens/").status_code == 200
+
+    assert client_for(admin).post(members_url(org, f"{target.pk}/deactivate/")).status_code == 302
+    after = their_browser.get("/accounts/tokens/")
+    assert after.status_code == 302 and after["Location"].startswith("/accounts/login/")

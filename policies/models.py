@@ -104,6 +104,8 @@ class PolicyVersion(TenantModel):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Everyone besides `created_by` who saved this draft's text: its authors too, so none of them reviews it.
+    edited_by_ids = models.JSONField(default=list, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -272,6 +272,13 @@ def draft_save(
     if errors:
         raise ValidationError(errors)
     was = version.status
+    text_changed = (version.title, version.body_markdown, version.quiz_source) != (
+        title,
+        body_markdown,
+        quiz_source.strip(),
+    )
+    if text_changed and actor.pk != version.created_by_id and actor.pk not in version.edited_by_ids:
+        version.edited_by_ids = [*version.edited_by_ids, actor.pk]
     version.title, version.body_markdown = title, body_markdown
     version.change_summary = (change_summary or "").strip()
     version.quiz_source = quiz_source.strip()
@@ -285,6 +292,11 @@ def draft_save(
     return version
 
 
+def _is_author(version: PolicyVersion, user) -> bool:
+    """Who wrote any of a draft: its creator and everyone who changed its text."""
+    return user.pk == version.created_by_id or user.pk in version.edited_by_ids
+
+
 @transaction.atomic
 def draft_submit_for_review(*, organization, actor, version: PolicyVersion, reviewer, comment: str = ""):
     _require_open(version)
@@ -294,6 +306,8 @@ def draft_submit_for_review(*, organization, actor, version: PolicyVersion, revi
         raise ValidationError("Write the policy text before sending it for review.")
     if reviewer is None or reviewer.pk == actor.pk:
         raise ValidationError("Choose another HR member to review your draft.")
+    if _is_author(version, reviewer):
+        raise ValidationError("Choose a reviewer who has not written any of this draft.")
     membership = Membership.objects.filter(organization=organization, user=reviewer, is_active=True).first()
     if membership is None or not role_may(membership.roles, "policies.review"):
         raise ValidationError("The reviewer must be an HR member of this organization.")
@@ -328,7 +342,7 @@ def draft_submit_for_review(*, organization, actor, version: PolicyVersion, revi
 def draft_review(*, organization, actor, version: PolicyVersion, approve: bool, comment: str = ""):
     if version.status != PolicyVersion.Status.IN_REVIEW:
         raise ValidationError("This draft is not waiting for a review.")
-    if version.created_by_id == actor.pk:
+    if _is_author(version, actor):
         raise ValidationError("You cannot approve or reject your own draft; another HR member must review it.")
     comment = (comment or "").strip()
     if not approve and not comment:

@@ -173,6 +173,28 @@ def test_review_workflow_author_cannot_approve_own_draft(org, hr):
         assert AuditEvent.objects.filter(action="policy.approved", actor=reviewer).exists()
 
 
+def test_whoever_changed_a_drafts_text_cannot_review_it(org, hr):
+    editor, reviewer = author_of(org), author_of(org)
+    policy = make_policy(org, actor=hr)
+    with organization_scope(org):
+        draft = selectors.open_draft(organization=org, policy=policy)
+        # saving without changing the words makes nobody an author
+        services.draft_save(
+            organization=org, actor=editor, version=draft, title=draft.title, body_markdown=draft.body_markdown
+        )
+        assert draft.edited_by_ids == []
+        services.draft_save(organization=org, actor=editor, version=draft, title=draft.title, body_markdown=BODY_V2)
+        with pytest.raises(ValidationError, match="has not written any of this draft"):
+            services.draft_submit_for_review(organization=org, actor=hr, version=draft, reviewer=editor)
+        services.draft_submit_for_review(organization=org, actor=editor, version=draft, reviewer=reviewer)
+        with pytest.raises(ValidationError, match="your own draft"):
+            services.draft_review(organization=org, actor=editor, version=draft, approve=True)
+        with pytest.raises(ValidationError, match="your own draft"):
+            services.draft_review(organization=org, actor=hr, version=draft, approve=True)
+        services.draft_review(organization=org, actor=reviewer, version=draft, approve=True)
+        assert PolicyVersion.objects.get(pk=draft.pk).status == "approved"
+
+
 def test_share_gate(org, hr, employee, django_assert_max_num_queries):
     with organization_scope(org):
         with django_assert_max_num_queries(0):

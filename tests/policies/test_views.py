@@ -199,3 +199,16 @@ def test_onboarding_banner_on_home(org, hr, employee, client_for):
     published_policy(org, actor=hr)
     home = client_for(employee).get(f"/o/{org.slug}/")
     assert b"needs your acknowledgement" in home.content
+
+
+def test_the_page_shows_byte_for_byte_the_text_its_hash_covers(org, hr, employee, client_for):
+    body = (
+        '# Links\n\nSee [our guide](https://acme.example/guide "Guide") and <mailto:press@acme.example>.\n\n'
+        '<!-- a note -->\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n<a href="https://x.example" rel="opener">raw</a>\n'
+    )
+    policy = make_policy(org, actor=hr)
+    version = publish(org, policy, actor=hr, body=body)
+    assert 'rel="noopener noreferrer nofollow"' in version.body_html
+    page = client_for(employee).get(url(org, f"{policy.pk}/versions/{version.pk}/")).content.decode()
+    assert version.body_html in page
+    assert version.content_sha256 in page

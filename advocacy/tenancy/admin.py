@@ -1,12 +1,29 @@
 """Organizations in the platform operator's Django admin (advocacy/accounts/admin.py explains why
 tenant-owned models are not registered)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
 
 from advocacy.audit.services import audit_record
 
 from .context import organization_scope
 from .models import Organization
+from .services import FIRST_ADMIN_ROLES, invitation_create
+
+
+class NewOrganizationForm(forms.ModelForm):
+    """Adding an organization names its first admin: they are invited by email (the invitation page lets
+    them create their account), and from there they invite everyone else."""
+
+    first_admin_email = forms.EmailField(
+        label="First admin's email",
+        help_text="They get an invitation as admin (and employee) of the new organization.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ("name", "slug", "require_mfa_for_staff", "settings")
 
 
 @admin.register(Organization)
@@ -16,7 +33,17 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     readonly_fields = ("created_at",)
     fields = ("name", "slug", "require_mfa_for_staff", "settings", "created_at")
+    add_fields = ("name", "slug", "first_admin_email", "require_mfa_for_staff", "settings")
 
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = NewOrganizationForm
+        return super().get_form(request, obj, **kwargs)
+
+    @transaction.atomic
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # An operator's change is recorded in the organization's own audit log.
@@ -28,6 +55,10 @@ class OrganizationAdmin(admin.ModelAdmin):
                 target=obj,
                 data={"fields": sorted(form.changed_data)},
             )
+            if not change:
+                email = form.cleaned_data["first_admin_email"]
+                invitation_create(organization=obj, actor=request.user, email=email, roles=FIRST_ADMIN_ROLES)
+                messages.info(request, f"An invitation to be its admin went to {email}.")
 
     def has_delete_permission(self, request, obj=None):
         # An organization owns append-only audit rows and row-level-secured data; it is not deleted

@@ -53,6 +53,24 @@ def organization_create(*, name: str, slug: str = "", owner=None) -> Organizatio
     return organization
 
 
+FIRST_ADMIN_ROLES = [Role.ADMIN, Role.EMPLOYEE]
+
+
+@transaction.atomic
+def organization_start(*, name: str, slug: str = "", first_admin_email: str, actor=None):
+    """A new organization whose first admin is invited by email; they invite everyone else.
+    Returns (organization, invitation, raw token). Nothing is created when any part is refused."""
+    if not (name or "").strip():
+        raise ValidationError("Give the organization a name.")
+    organization = organization_create(name=name, slug=slug)
+    with organization_scope(organization, user=actor):
+        audit_record(organization=organization, actor=actor, action="organization.created", target=organization)
+        invitation, raw = invitation_create(
+            organization=organization, actor=actor, email=first_admin_email, roles=FIRST_ADMIN_ROLES
+        )
+    return organization, invitation, raw
+
+
 @transaction.atomic
 def organization_update_settings(*, organization: Organization, actor, require_mfa_for_staff: bool, name: str):
     changes = {}

@@ -142,3 +142,33 @@ def test_operator_renaming_an_organization_refreshes_its_members_switchers(
     page = member.get(f"/o/{org.slug}/")  # the switcher lists the other organization
     assert page.status_code == 200
     assert b"Globex Renamed" in page.content and other_org.name.encode() not in page.content
+
+
+def test_operator_adds_an_organization_and_its_first_admin_is_invited(
+    client_for, operator, mailoutbox, django_capture_on_commit_callbacks
+):
+    from advocacy.tenancy.models import Invitation, Organization
+
+    client = client_for(operator)
+    form = client.get("/admin/tenancy/organization/add/").content.decode()
+    assert 'name="first_admin_email"' in form
+    refused = client.post(
+        "/admin/tenancy/organization/add/",
+        {"name": "Initech", "slug": "initech", "first_admin_email": "not an address", "settings": "{}"},
+    )
+    assert refused.status_code == 200 and b"Enter a valid email address" in refused.content
+    assert not Organization.objects.filter(slug="initech").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/tenancy/organization/add/",
+            {"name": "Initech", "slug": "initech", "first_admin_email": "Boss@Initech.example", "settings": "{}"},
+        )
+    assert response.status_code == 302
+    initech = Organization.objects.get(slug="initech")
+    with dangerously_unscoped():
+        invitation = Invitation.objects.get(organization=initech)
+        assert AuditEvent.objects.filter(organization=initech, action="organization.created_by_operator").exists()
+    assert invitation.email == "boss@initech.example" and invitation.roles == ["admin", "employee"]
+    assert [m.to for m in mailoutbox] == [["boss@initech.example"]] and "Initech" in mailoutbox[0].subject
+    # the change page has no such field: the organization has its admin (or their invitation)
+    assert b"first_admin_email" not in client.get(f"/admin/tenancy/organization/{initech.pk}/change/").content

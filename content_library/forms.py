@@ -7,6 +7,7 @@ from advocacy.tenancy.models import Team
 
 from .models import Campaign, ContentItem, Hashtag, Topic
 from .networks import RULES, Network
+from .validation import placeholder_link
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,6 +67,10 @@ class ContentForm(OrgForm):
         for network in Network.values:
             self.fields[f"caption_{network}"] = caption_field(network)
         self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
+
+    @property
+    def link_length(self) -> int:
+        return len(placeholder_link())
 
     def caption_fields(self):
         return [self[f"caption_{n}"] for n in Network.values]

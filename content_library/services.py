@@ -37,7 +37,7 @@ from .models import (
     new_link_code,
 )
 from .networks import ALL_NETWORKS, Network, clean_mastodon_instance, compose, intent_url, over_limit
-from .validation import check_image, clean_captions, clean_hashtag, clean_text, clean_url
+from .validation import check_image, clean_captions, clean_hashtag, clean_text, clean_url, placeholder_link
 
 TEXT_FIELDS = ("title", "summary", "url", "captions")
 HASHTAG_IN_TEXT = re.compile(r"#(\w+)", re.UNICODE)
@@ -763,7 +763,7 @@ def share_prepare(*, organization, actor, content: ContentItem, network: str, ca
     cfg = settings_for(organization)
     _check_may_share(organization, actor, content, network, cfg)
     caption = clean_text(caption)
-    link_placeholder = "https://example.com/l/XXXXXXXX" if content.url else None
+    link_placeholder = placeholder_link() if content.url else None
     over = over_limit(network, compose(caption, link_placeholder))
     if over:
         raise ValidationError({"caption": f"Your post is {over} characters too long for {Network(network).label}."})

@@ -3,6 +3,7 @@
 import re
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from PIL import Image, UnidentifiedImageError
@@ -19,7 +20,12 @@ IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MIN_SIDE = 100
 IMAGE_MAX_SIDE = 8000
 HASHTAG_RE = re.compile(r"^[^\W_][\w]{0,98}$", re.UNICODE)
-PLACEHOLDER_LINK = "https://example.com/l/XXXXXXXX"  # a tracked link's length, for caption limits
+LINK_CODE_LENGTH = 8  # models.new_link_code()
+
+
+def placeholder_link() -> str:
+    """A tracked link as long as the real ones on this site, for caption limits before its code exists."""
+    return f"{settings.SITE_URL}/l/{'X' * LINK_CODE_LENGTH}"
 
 
 def clean_text(value: str) -> str:
@@ -59,7 +65,7 @@ def clean_captions(captions: dict, *, has_link: bool) -> dict:
         text = clean_text((captions or {}).get(network, ""))
         if not text:
             continue
-        full = compose(text, PLACEHOLDER_LINK if has_link else None)
+        full = compose(text, placeholder_link() if has_link else None)
         length, limit = text_length(network, full), RULES[network].limit
         if length > limit:
             unit = RULES[network].unit

@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import Campaign, ContentItem, ContentRevision, ContentTeam, Share
 from .networks import RULES, Network, compose
+from .validation import placeholder_link
 
 PAGE_SIZE = 20
 
@@ -149,6 +150,7 @@ def _share_panel_context(request, item, *, network=None, caption=None, form=None
         "share_form": form,
         "refusal": refusal,
         "has_link": bool(item.url),
+        "link_length": len(placeholder_link()),
         "hours_message": services.sharing_hours_message(cfg),
     }
 

@@ -2,7 +2,9 @@
 (function () {
   "use strict";
   var URL_RE = /https?:\/\/[^\s<>"]+/gi;
-  var LINK_LENGTH = 32; // a tracked link, roughly
+  var LINK_LENGTH = 32; // a tracked link, until the form says how long this site's are
+  var sized = document.querySelector("[data-link-length]");
+  if (sized && Number(sized.dataset.linkLength) > 0) LINK_LENGTH = Number(sized.dataset.linkLength);
 
   function graphemes(text) {
     if (window.Intl && Intl.Segmenter) {

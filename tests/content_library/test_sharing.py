@@ -137,6 +137,28 @@ def test_caption_over_the_network_limit_is_refused(org, employee, item):
     assert prepare(org, employee, item, network="x", caption="a" * 250).pk  # 250 + 2 + 23 fits in 280
 
 
+def test_caption_limits_count_this_sites_tracked_link(org, admin, employee, item, settings, client_for):
+    settings.SITE_URL = "https://advocacy.example-company.com"  # links of 45 characters
+    share_link = f"{settings.SITE_URL}/l/XXXXXXXX"
+    fits = 300 - 2 - len(share_link)  # Bluesky counts the whole text, the link on its own line after a blank one
+    with pytest.raises(ValidationError, match="too long for Bluesky"):
+        prepare(org, employee, item, network="bluesky", caption="b" * (fits + 1))
+    share = prepare(org, employee, item, network="bluesky", caption="b" * fits)
+    assert text_length("bluesky", f"{share.caption}\n\n{share.short_url}") == 300
+    with pytest.raises(ValidationError, match="Too long for Bluesky"):
+        with organization_scope(org):
+            services.content_create(
+                organization=org,
+                actor=admin,
+                title="T",
+                url="https://acme.example/t",
+                captions={"bluesky": "c" * (fits + 1)},
+            )
+    # the counters in the browser are told the same length
+    page = client_for(employee).get(f"/o/{org.slug}/content/items/{item.pk}/").content.decode()
+    assert f'data-link-length="{len(share_link)}"' in page
+
+
 def test_network_length_rules():
     assert text_length("x", "see https://example.com/a/very/long/path/that/goes/on/and/on") == 4 + 23
     assert text_length("mastodon", "https://a.example.com/" + "x" * 100) == 23

@@ -30,11 +30,14 @@ DEDUPE_SECONDS = 30
 FLUSH_BATCH = 5000
 UNKNOWN = "-"
 
+# Names only link-preview fetchers use. Not the bare names of apps whose in-app browsers carry them too
+# (Pinterest, Snapchat, Tumblr, Yandex): a person there must be redirected and counted; those apps'
+# fetchers say "bot" or "preview", or (Pinterest's) "Pinterest/0.x".
 CRAWLER_RE = re.compile(
     r"bot\b|crawler|spider|preview|facebookexternalhit|facebookcatalog|linkedinbot|twitterbot|slackbot|"
     r"slack-imgproxy|discordbot|whatsapp|telegrambot|mastodon|pleroma|misskey|akkoma|cardyb|bluesky|"
-    r"embedly|skypeuripreview|vkshare|redditbot|pinterest|applebot|googlebot|bingbot|iframely|"
-    r"snapchat|outbrain|quora link preview|nuzzel|bitlybot|tumblr|yandex|duckduckbot",
+    r"embedly|skypeuripreview|vkshare|redditbot|pinterest/0\.|applebot|googlebot|bingbot|iframely|"
+    r"outbrain|quora link preview|nuzzel|bitlybot|duckduckbot",
     re.IGNORECASE,
 )
 
@@ -121,6 +124,14 @@ def client_fingerprint(ip: str | None, user_agent: str) -> str:
 
 def cache_link(code: str, organization_id: int, destination: str) -> None:
     client().set(link_key(code), f"{organization_id}\t{destination}", ex=LINK_TTL)
+
+
+def cache_links(entries: list[tuple[str, str]], organization_id: int) -> None:
+    """Many (code, destination) of one organization in one round trip."""
+    pipe = client().pipeline(transaction=False)
+    for code, destination in entries:
+        pipe.set(link_key(code), f"{organization_id}\t{destination}", ex=LINK_TTL)
+    pipe.execute()
 
 
 def forget_link(code: str) -> None:

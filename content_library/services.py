@@ -498,8 +498,11 @@ def content_update(
             **fields,
         )
     elif text_changed:
+        url_changed = content.url != fields["url"]
         for key, value in fields.items():
             setattr(content, key, value)
+        if url_changed:
+            _retarget_shares(organization, content)
         # A reviewer's edits to a pending suggestion keep its author: the suggester still cannot approve
         # it, and the reviewer who edited can (the edit is in the audit log).
         ContentRevision.objects.filter(
@@ -530,6 +533,23 @@ def content_update(
         data={"revision": pending.number} if pending else {},
     )
     return pending
+
+
+def _retarget_shares(organization, item: ContentItem) -> int:
+    """After an item's link changes, its tracked links lead to the new address (with each share's own
+    UTM parameters): posts already out there follow a corrected or moved page."""
+    if not item.url:
+        return 0  # a graphic that lost its link: its shares keep the last address they had
+    shares = list(
+        Share.objects.filter(organization=organization, content=item, code__isnull=False).select_related("campaign")
+    )
+    for share in shares:
+        share.destination = tracked_destination(item.url, network=share.network, campaign=share.campaign)
+    Share.objects.bulk_update(shares, ["destination"], batch_size=500)
+    entries = [(share.code, share.destination) for share in shares]
+    organization_id = organization.pk
+    transaction.on_commit(lambda: links.cache_links(entries, organization_id))
+    return len(shares)
 
 
 def _publish(organization, actor, item: ContentItem) -> None:
@@ -627,6 +647,7 @@ def revision_approve(*, organization, actor, revision: ContentRevision) -> Conte
     revision = ContentRevision.objects.select_for_update().get(organization=organization, pk=revision.pk)
     _check_approver(organization, actor, revision)
     item = ContentItem.objects.select_for_update().get(organization=organization, pk=revision.content_id)
+    old_url = item.url
     for key in TEXT_FIELDS:
         setattr(item, key, getattr(revision, key))
     revision.status = ContentRevision.Status.APPROVED
@@ -634,6 +655,8 @@ def revision_approve(*, organization, actor, revision: ContentRevision) -> Conte
     revision.save(update_fields=["status", "decided_by", "decided_at"])
     item.save()
     _refresh_item(organization, item)
+    if item.url != old_url:
+        _retarget_shares(organization, item)
     audit_record(
         organization=organization,
         actor=actor,

@@ -99,6 +99,38 @@ def test_crawlers_get_open_graph_tags_and_are_not_counted(org, prepared_share):
     assert stored_clicks(org) == 0
 
 
+IN_APP_BROWSERS = [
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 [Pinterest/iOS]",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile "
+    "Safari/537.36 Snapchat/12.60.0.44 (like Safari/604.1)",
+    "Mozilla/5.0 (Linux; Android 13; SM-A536B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 "
+    "YaBrowser/23.11 YandexSearch/23.112 Mobile Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 Tumblr/iPhone/34.3",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/21A329 [FBAN/FBIOS;FBAV/440.0]",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 [LinkedInApp]/9.29",
+]
+FETCHERS = [
+    "Pinterest/0.2 (+http://www.pinterest.com/bot.html)",
+    "Mozilla/5.0 (compatible; Pinterestbot/1.0; +http://www.pinterest.com/bot.html)",
+    "Snap URL Preview Service; bot; snapchat; https://developers.snap.com/robots",
+    "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)",
+]
+
+
+def test_people_in_apps_are_redirected_and_counted_while_those_apps_fetchers_are_not(org, prepared_share):
+    for n, ua in enumerate(IN_APP_BROWSERS):
+        response = click(prepared_share.code, ip=f"203.0.113.{60 + n}", ua=ua)
+        assert response.status_code == 302, ua
+    for n, ua in enumerate(FETCHERS):
+        response = click(prepared_share.code, ip=f"203.0.113.{80 + n}", ua=ua)
+        assert response.status_code == 200 and b"og:title" in response.content, ua
+    assert links.flush_clicks(organization=org) == len(IN_APP_BROWSERS)
+
+
 def test_a_request_without_user_agent_is_redirected_but_not_counted(org, prepared_share):
     # Browsers always send a User-Agent; a request without one (a script, a proxy stripping it) still
     # reaches the destination, but results never count it.
@@ -302,3 +334,23 @@ def test_the_preview_image_answers_only_for_a_share_with_an_upload(prepared_shar
         assert b"Link not found" in response.content or path.endswith("/x/image")
     page = click(prepared_share.code, ua="Twitterbot/1.0").content.decode()
     assert "og:image" not in page and '<meta name="twitter:card" content="summary">' in page
+
+
+def test_tracked_links_follow_an_approved_change_of_the_items_link(org, admin, prepared_share, item):
+    from advocacy.permissions import Role
+    from tests.factories import MembershipFactory
+
+    other_admin = MembershipFactory(organization=org, roles=[Role.ADMIN]).user
+    assert click(prepared_share.code)["Location"].startswith(item.url)
+    with organization_scope(org):
+        revision = services.content_update(
+            organization=org, actor=admin, content=item, title=item.title, url="https://news.example.com/moved/q3"
+        )
+    assert click(prepared_share.code, ip="203.0.113.90")["Location"].startswith(item.url)  # not before approval
+    with organization_scope(org):
+        services.revision_approve(organization=org, actor=other_admin, revision=revision)
+    location = click(prepared_share.code, ip="203.0.113.91")["Location"]
+    assert location.startswith("https://news.example.com/moved/q3?")
+    assert parse_qs(urlsplit(location).query)["utm_source"] == ["linkedin"]
+    links.forget_link(prepared_share.code)  # the database says the same
+    assert click(prepared_share.code, ip="203.0.113.92")["Location"] == location

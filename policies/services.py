@@ -292,7 +292,7 @@ def draft_save(
     return version
 
 
-def _is_author(version: PolicyVersion, user) -> bool:
+def is_draft_author(version: PolicyVersion, user) -> bool:
     """Who wrote any of a draft: its creator and everyone who changed its text."""
     return user.pk == version.created_by_id or user.pk in version.edited_by_ids
 
@@ -306,7 +306,7 @@ def draft_submit_for_review(*, organization, actor, version: PolicyVersion, revi
         raise ValidationError("Write the policy text before sending it for review.")
     if reviewer is None or reviewer.pk == actor.pk:
         raise ValidationError("Choose another HR member to review your draft.")
-    if _is_author(version, reviewer):
+    if is_draft_author(version, reviewer):
         raise ValidationError("Choose a reviewer who has not written any of this draft.")
     membership = Membership.objects.filter(organization=organization, user=reviewer, is_active=True).first()
     if membership is None or not role_may(membership.roles, "policies.review"):
@@ -342,7 +342,7 @@ def draft_submit_for_review(*, organization, actor, version: PolicyVersion, revi
 def draft_review(*, organization, actor, version: PolicyVersion, approve: bool, comment: str = ""):
     if version.status != PolicyVersion.Status.IN_REVIEW:
         raise ValidationError("This draft is not waiting for a review.")
-    if _is_author(version, actor):
+    if is_draft_author(version, actor):
         raise ValidationError("You cannot approve or reject your own draft; another HR member must review it.")
     comment = (comment or "").strip()
     if not approve and not comment:
@@ -842,11 +842,10 @@ def reminders_run(*, organization, today: date | None = None) -> dict:
     for policy in selectors.policies_due_for_review(organization=organization, today=today):
         if policy.current_version_id is None:
             continue
-        reviewers = Membership.objects.filter(organization=organization, is_active=True)
-        if policy.owner_id:
-            reviewers = reviewers.filter(user_id=policy.owner_id)
-        else:
-            reviewers = reviewers.filter(roles__contains=["hr"])
+        active = Membership.objects.filter(organization=organization, is_active=True)
+        reviewers = active.filter(user_id=policy.owner_id) if policy.owner_id else active.none()
+        if not reviewers.exists():  # no owner, or they left: every HR member is told
+            reviewers = active.filter(roles__contains=["hr"])
         claimed = _claim_reminders(
             organization=organization,
             version=policy.current_version,

@@ -303,14 +303,7 @@ def draft_edit(request, policy_id):
     if draft is None:
         messages.info(request, "There is no draft in progress. Start a new version first.")
         return redirect(_url(request, "manage", policy_id=policy.pk))
-    initial = {
-        "title": draft.title,
-        "body_markdown": draft.body_markdown,
-        "change_summary": draft.change_summary,
-        "quiz_source": draft.quiz_source,
-        "pass_mark": draft.pass_mark,
-    }
-    form = DraftForm(request.POST or None, initial=initial)
+    form = DraftForm(request.POST or None, initial=_draft_initial(draft))
     if request.method == "POST" and form.is_valid():
         try:
             services.draft_save(organization=organization, actor=request.user, version=draft, **form.cleaned_data)
@@ -319,6 +312,26 @@ def draft_edit(request, policy_id):
         else:
             messages.success(request, "Draft saved.")
             return redirect(_url(request, "draft", policy_id=policy.pk))
+    return _draft_page(request, policy, draft, form=form)
+
+
+def _draft_initial(draft) -> dict:
+    return {
+        "title": draft.title,
+        "body_markdown": draft.body_markdown,
+        "change_summary": draft.change_summary,
+        "quiz_source": draft.quiz_source,
+        "pass_mark": draft.pass_mark,
+    }
+
+
+def _draft_page(request, policy, draft, *, form=None, publish_form=None):
+    """The draft editor; a bound form (the text, or the publish choices) that failed is shown as typed."""
+    organization = request.organization
+    form = form or DraftForm(initial=_draft_initial(draft))
+    publish_form = publish_form or PublishForm(
+        initial={"change_kind": "material" if policy.current_version_id is None else None}
+    )
     source = form.data.get("body_markdown", draft.body_markdown) if form.is_bound else draft.body_markdown
     reviewers = selectors.hr_reviewers(organization=organization, exclude_user=request.user)
     context = {
@@ -330,14 +343,15 @@ def draft_edit(request, policy_id):
             reviewers=get_user_model().objects.filter(pk__in=reviewers.values("user_id")).order_by("full_name")
         ),
         "review_form": ReviewForm(),
-        "publish_form": PublishForm(initial={"change_kind": "material" if policy.current_version_id is None else None}),
+        "publish_form": publish_form,
         "reviews": list(selectors.review_history(organization=organization, version=draft)),
-        "may_review": _may(request, "policies.review") and draft.created_by_id != request.user.pk,
+        "may_review": _may(request, "policies.review") and not services.is_draft_author(draft, request.user),
         "may_publish": _may(request, "policies.publish"),
         "requires_review": services.require_review(organization),
         "is_first": policy.current_version_id is None,
     }
-    return render(request, "policies/draft.html", context)
+    status = 400 if (form.is_bound and form.errors) or (publish_form.is_bound and publish_form.errors) else 200
+    return render(request, "policies/draft.html", context, status=status)
 
 
 @require_POST
@@ -414,14 +428,15 @@ def draft_publish(request, policy_id):
     form = PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say whether this is a material change or an editorial fix, with valid dates.")
-        return redirect(_url(request, "draft", policy_id=policy.pk))
+        return _draft_page(request, policy, draft, publish_form=form)
     try:
         version = services.version_publish(
             organization=organization, actor=request.user, version=draft, **form.cleaned_data
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(_url(request, "draft", policy_id=policy.pk))
+        _add_errors(form, exc)
+        return _draft_page(request, policy, draft, publish_form=form)
     kind = (
         "Everyone in the audience will be asked to acknowledge it."
         if version.change_kind == "material"
@@ -775,16 +790,27 @@ def ask(request, policy_id):
 @require_GET
 @org_view("policies.answer")
 def question_inbox(request):
+    return _inbox_page(request)
+
+
+def _inbox_page(request, *, failed_answer=None, question_id=None):
+    """The questions inbox; an answer that was refused comes back in its question's box as typed."""
     organization = request.organization
     status = request.GET.get("status", "open")
     if status not in ("open", "answered", "all"):
         status = "open"
     questions = selectors.question_inbox(organization=organization, status=status)
     page_obj = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    if failed_answer is not None:
+        for question in page_obj:
+            if question.pk == question_id:
+                question.draft_answer = failed_answer.data.get("answer", "")
+                question.draft_publish = failed_answer.data.get("publish_faq") == "on"
     return render(
         request,
         "policies/questions.html",
         {"page_obj": page_obj, "status": status, "answer_form": AnswerForm()},
+        status=400 if failed_answer is not None else 200,
     )
 
 
@@ -796,7 +822,7 @@ def question_answer(request, question_id):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write the answer (up to 8,000 characters).")
-        return redirect(_url(request, "questions"))
+        return _inbox_page(request, failed_answer=form, question_id=question.pk)
     try:
         services.question_answer(
             organization=organization,
@@ -808,6 +834,7 @@ def question_answer(request, question_id):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return _inbox_page(request, failed_answer=form, question_id=question.pk)
     else:
         messages.success(request, "Answer sent." + (" It is published in the FAQ." if question.faq_published else ""))
     return redirect(_url(request, "questions"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from advocacy.audit.models import AuditEvent
 from advocacy.permissions import Role
 from advocacy.tenancy.context import organization_scope
+from advocacy.tenancy.models import Membership
 from policies import selectors, services
 from policies.models import Acknowledgement, Policy, PolicyVersion, QuizAttempt, ReminderLog
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
@@ -250,6 +251,24 @@ def test_review_due_reminds_owner_once(org, hr, django_capture_on_commit_callbac
         services.reminders_run(organization=org, today=later)
     review_mails = [m for m in mail.outbox if m.subject.startswith("Review due")]
     assert [m.to for m in review_mails] == [[hr.email]]
+
+
+def test_review_due_reminds_every_hr_member_when_the_owner_has_left(org, hr, django_capture_on_commit_callbacks):
+    policy, version = published_policy(org, actor=hr)
+    colleague = author_of(org)
+    with organization_scope(org):
+        Policy.objects.filter(pk=policy.pk).update(owner=hr)
+        Membership.objects.filter(organization=org, user=hr).update(is_active=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), organization_scope(org):
+        services.reminders_run(organization=org, today=policy.review_due_on + timedelta(days=1))
+    review_mails = [m for m in mail.outbox if m.subject.startswith("Review due")]
+    with organization_scope(org):
+        hr_now = set(
+            Membership.objects.filter(is_active=True, roles__contains=["hr"]).values_list("user__email", flat=True)
+        )
+    assert len(review_mails) == 1 and colleague.email in hr_now and hr.email not in hr_now
+    assert set(review_mails[0].to) == hr_now
 
 
 def test_anonymous_question_stores_nothing_about_the_asker(org, hr, employee):

@@ -112,7 +112,7 @@ def test_hr_writes_previews_and_publishes(org, hr, client_for):
         url(org, f"{policy.pk}/draft/"),
         {"title": "Brand guidelines", "body_markdown": "My careful text", "quiz_source": "nonsense", "pass_mark": ""},
     )
-    assert bad.status_code == 200 and b"My careful text" in bad.content and b"Line 1" in bad.content
+    assert bad.status_code == 400 and b"My careful text" in bad.content and b"Line 1" in bad.content
     with organization_scope(org):
         assert PolicyVersion.objects.get(policy=policy).body_markdown == ""
     client.post(url(org, f"{policy.pk}/draft/"), {"title": "Brand guidelines", "body_markdown": "# Logo\n\nUse it."})
@@ -212,3 +212,34 @@ def test_the_page_shows_byte_for_byte_the_text_its_hash_covers(org, hr, employee
     page = client_for(employee).get(url(org, f"{policy.pk}/versions/{version.pk}/")).content.decode()
     assert version.body_html in page
     assert version.content_sha256 in page
+
+
+def test_a_refused_publish_keeps_the_dates_hr_typed(org, hr, client_for):
+    client = client_for(hr)
+    policy = make_policy(org, actor=hr)
+    response = client.post(
+        url(org, f"{policy.pk}/draft/publish/"),
+        {"change_kind": "material", "due_on": "2031-03-15", "review_due_on": "2001-01-01"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The review date must be in the future." in html
+    assert 'value="2031-03-15"' in html and 'value="2001-01-01"' in html
+    with organization_scope(org):
+        assert not PolicyVersion.objects.filter(policy=policy, status="published").exists()
+
+
+def test_a_refused_answer_keeps_what_hr_typed(org, hr, employee, client_for):
+    policy, version = published_policy(org, actor=hr)
+    with organization_scope(org):
+        question, _ = services.question_ask(
+            organization=org, actor=employee, version=version, body="May I post photos from the office?"
+        )
+    typed = "Yes, with care. " * 600  # over 8,000 characters
+    response = client_for(hr).post(url(org, f"questions/{question.pk}/answer/"), {"answer": typed, "publish_faq": "on"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Write the answer (up to 8,000 characters)." in html
+    assert typed.strip() in html and 'name="publish_faq" value="on" checked' in html
+    with organization_scope(org):
+        assert PolicyQuestion.objects.get(pk=question.pk).answered_at is None

@@ -80,8 +80,9 @@ def intent_url(network: str, *, caption: str, link: str | None, mastodon_instanc
             params["url"] = link
         return "https://x.com/intent/post?" + urlencode(params, quote_via=quote)
     if network == Network.FACEBOOK:
-        params = {"u": link} if link else {"quote": text}
-        return "https://www.facebook.com/sharer/sharer.php?" + urlencode(params, quote_via=quote)
+        if not link:  # Facebook's share page needs a link; without one, its own composer (the text is copied)
+            return "https://www.facebook.com/"
+        return "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": link}, quote_via=quote)
     if network == Network.MASTODON:
         instance = mastodon_instance or "mastodon.social"
         return f"https://{instance}/share?" + urlencode({"text": text}, quote_via=quote)

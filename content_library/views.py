@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from advocacy.core.request_context import client_ip
@@ -449,7 +451,9 @@ def content_image(request, content_id):
     if not item.image:
         raise Http404("No image")
     content_type = mimetypes.guess_type(item.image.name)[0] or "application/octet-stream"
-    response = FileResponse(item.image.open("rb"), content_type=content_type)
+    download = request.GET.get("download") == "1"  # to attach to a post by hand
+    filename = f"{slugify(item.title)[:60] or 'image'}{Path(item.image.name).suffix}" if download else None
+    response = FileResponse(item.image.open("rb"), content_type=content_type, as_attachment=download, filename=filename)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -177,6 +177,7 @@ def test_intent_urls():
     assert intent_url("facebook", caption="Hi", link=link) == "https://www.facebook.com/sharer/sharer.php?u=" + (
         "https%3A%2F%2Fadvocacy.example%2Fl%2Fabc"
     )
+    assert intent_url("facebook", caption="Hi", link=None) == "https://www.facebook.com/"  # needs a link to pre-fill
     masto = intent_url("mastodon", caption="Hi", link=link, mastodon_instance="fosstodon.org")
     assert masto.startswith("https://fosstodon.org/share?text=")
     assert intent_url("bluesky", caption="Hi", link=link).startswith("https://bsky.app/intent/compose?text=Hi")
@@ -244,3 +245,36 @@ class TestPolicyGate:
         with organization_scope(org):
             policy_services.acknowledge(organization=org, actor=employee, version=version)
         assert prepare(org, employee, item).pk
+
+
+def test_sharing_a_graphic_offers_its_image_to_attach(org, admin, employee, client_for, settings, tmp_path):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 800), (10, 120, 60)).save(buf, format="PNG")
+    graphic = ContentItemFactory(
+        organization=org,
+        kind=ContentItem.Kind.FILE,
+        url="",
+        title="Team day 2026!",
+        image=ContentFile(buf.getvalue(), name="x.png"),
+    )
+    settings_(org, admin)
+    client = client_for(employee)
+    response = client.post(
+        f"/o/{org.slug}/content/items/{graphic.pk}/share/",
+        {"network": "facebook", "caption": "What a day with the team"},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'href="https://www.facebook.com/"' in page and "copy your text first" in page
+    download = f"/o/{org.slug}/content/items/{graphic.pk}/image/?download=1"
+    assert f'href="{download}"' in page and "Attach the image to your post." in page
+    image = client.get(download)
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert image["Content-Disposition"] == 'attachment; filename="team-day-2026.png"'
+    assert b"".join(image.streaming_content) == buf.getvalue()

@@ -91,6 +91,39 @@ def test_employee_gets_403_and_nothing_changes(org, hr, employee, client_for, pa
     assert org.settings == settings_before
 
 
+HR_ONLY = [
+    ("get", "{p}/manage/"),
+    ("get", "{p}/draft/"),
+    ("post", "{p}/draft/preview/"),
+    ("post", "{p}/draft/submit/"),
+    ("post", "{p}/draft/review/"),
+    ("post", "{p}/draft/publish/"),
+    ("get", "{p}/versions/{v}/report/"),
+    ("get", "{p}/versions/{v}/report/teams/"),
+    ("get", "{p}/versions/{v}/report.csv"),
+    ("get", "questions/"),
+    ("post", "questions/{q}/answer/"),
+    ("post", "questions/{q}/faq/"),
+]
+
+
+def test_employee_gets_403_on_every_hr_page_and_nothing_changes(org, hr, employee, client_for):
+    policy, version = published_policy(org, actor=hr)
+    with organization_scope(org):
+        services.draft_start(organization=org, actor=hr, policy=policy)
+        question, _ = services.question_ask(organization=org, actor=employee, version=version, body="Why?")
+    before = counts(org)
+    client = client_for(employee)
+    data = {"body_markdown": "x", "change_kind": "material", "answer": "Because.", "published": "1", "approve": "1"}
+    for method, path in HR_ONLY:
+        target = url(org, path.format(p=policy.pk, v=version.pk, q=question.pk))
+        response = getattr(client, method)(target, data) if method == "post" else client.get(target)
+        assert response.status_code == 403, target
+    assert counts(org) == before
+    with organization_scope(org):
+        assert PolicyQuestion.objects.get(pk=question.pk).answered_at is None
+
+
 def test_admin_tracks_but_cannot_author(org, hr, admin, client_for):
     policy, version = published_policy(org, actor=hr)
     client = client_for(admin)

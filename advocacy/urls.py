@@ -45,3 +45,4 @@ if os.environ.get("BENCH_BASELINE") == "1":
     urlpatterns += [path("bench/baseline", baseline, name="bench_baseline")]
 
 handler404 = "advocacy.core.views.page_not_found"
+handler500 = "advocacy.core.views.server_error"

@@ -219,6 +219,16 @@ def my_shares(*, organization, user):
     )
 
 
+def unconfirmed_with_clicks(*, organization, user, limit: int = 10) -> list[Share]:
+    """Links the member opened a share page for but never confirmed, which people have clicked: the post
+    is out there, so the member is asked to confirm it (it then counts for them)."""
+    return list(
+        Share.objects.filter(organization=organization, user=user, status=Share.Status.PREPARED, click_count__gt=0)
+        .select_related("content")
+        .order_by("-click_count", "-id")[:limit]
+    )
+
+
 def my_share_totals(*, organization, user) -> dict:
     totals = Share.objects.filter(organization=organization, user=user, status=Share.Status.CONFIRMED).aggregate(
         shares=Count("pk"), clicks=Sum("click_count")

@@ -231,7 +231,9 @@ def my_shares(request):
     org = request.organization
     page = Paginator(selectors.my_shares(organization=org, user=request.user), 25).get_page(request.GET.get("page"))
     totals = selectors.my_share_totals(organization=org, user=request.user)
-    return render(request, "content_library/my_shares.html", {"page": page, "totals": totals})
+    unconfirmed = selectors.unconfirmed_with_clicks(organization=org, user=request.user)
+    context = {"page": page, "totals": totals, "unconfirmed": unconfirmed}
+    return render(request, "content_library/my_shares.html", context)
 
 
 @org_view("content.view")

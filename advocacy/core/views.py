@@ -56,3 +56,14 @@ def page_not_found(request, exception=None):
     from django.views.defaults import page_not_found as default
 
     return default(request, exception)
+
+
+def server_error(request):
+    """500 in the API's error format under /api/ (clients parse one format), the site's page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        from advocacy.tenancy.middleware import api_error
+
+        return api_error(500, "server_error", "Something went wrong on our side. Please try again.")
+    from django.views.defaults import server_error as default
+
+    return default(request)

@@ -127,6 +127,9 @@ def team_delete(*, organization: Organization, actor, team: Team) -> None:
 
 
 def _admin_count(organization: Organization) -> int:
+    """Active admins, counted with the organization's row locked until the change commits: two admins
+    removing each other at the same moment are counted one after the other, so one of them is refused."""
+    list(Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk", flat=True))
     return Membership.objects.filter(organization=organization, is_active=True, roles__contains=[Role.ADMIN]).count()
 
 

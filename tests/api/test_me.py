@@ -43,3 +43,24 @@ def test_me_needs_credentials(api, db):
     assert response.status_code == 401
     assert error_of(response)["code"] == "not_authenticated"
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_unexpected_error_answers_in_the_api_error_format(api, admin, monkeypatch):
+    from advocacy.api import views
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "memberships_for_user", broken)
+    client = api(admin)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": {
+            "code": "server_error",
+            "message": "Something went wrong on our side. Please try again.",
+            "details": {},
+        }
+    }
+    assert b"boom" not in response.content

@@ -410,9 +410,17 @@ def test_employee_cannot_create_publish_or_launch_and_nothing_changes(org, emplo
     assert client.post(f"{base}/items/{draft.pk}/archive/").status_code == 403
     assert client.post(f"{base}/campaigns/{campaign.pk}/launch/").status_code == 403
     assert client.post(f"{base}/hashtags/", {"name": "Nope"}).status_code == 403
+    assert client.get(f"{base}/items/{draft.pk}/edit/").status_code == 403
+    assert client.post(f"{base}/items/{draft.pk}/edit/", {"kind": "link", "title": "Mine now"}).status_code == 403
+    assert client.get(f"{base}/campaigns/{campaign.pk}/edit/").status_code == 403
+    assert client.post(f"{base}/campaigns/{campaign.pk}/edit/", {"name": "Renamed"}).status_code == 403
+    assert client.post(f"{base}/campaigns/{campaign.pk}/end/").status_code == 403
+    assert client.get(f"{base}/items/{draft.pk}/results/").status_code == 403
     with organization_scope(org):
         assert ContentItem.objects.count() == 1 and ContentItem.objects.get().status == "draft"
-        assert Campaign.objects.get().status == "draft" and not Hashtag.objects.exists()
+        assert ContentItem.objects.get().title == draft.title
+        assert Campaign.objects.get().status == "draft" and Campaign.objects.get().name == "Secret"
+        assert not Hashtag.objects.exists()
 
 
 def test_employee_cannot_approve(org, employee, client_for):
@@ -420,10 +428,13 @@ def test_employee_cannot_approve(org, employee, client_for):
     with organization_scope(org):
         item = services.suggestion_create(organization=org, actor=other, url="https://a.example/s", title="S")
         revision_id = item.revisions.get().pk
-    response = client_for(employee).post(f"/o/{org.slug}/content/revisions/{revision_id}/approve/")
+    client = client_for(employee)
+    assert client.post(f"/o/{org.slug}/content/revisions/{revision_id}/approve/").status_code == 403
+    response = client.post(f"/o/{org.slug}/content/revisions/{revision_id}/reject/", {"reason": "No"})
     assert response.status_code == 403
     with organization_scope(org):
         assert ContentItem.objects.get().status == "awaiting_approval"
+        assert ContentRevision.objects.get(pk=revision_id).status == "pending"
 
 
 def test_someone_elses_share_page_is_404(org, employee, client_for):
@@ -473,6 +484,20 @@ def test_full_share_flow_through_the_pages(org, employee, client_for, item):
         assert Share.objects.get().status == "confirmed" and ContentItem.objects.get().share_count == 1
     mine = client.get(f"/o/{org.slug}/content/mine/").content.decode()
     assert item.title in mine
+
+
+def test_my_shares_asks_to_confirm_links_that_got_clicks(org, employee, client_for, item):
+    clicked = ShareFactory(organization=org, content=item, user=employee, status="prepared", click_count=7)
+    ShareFactory(organization=org, user=employee, status="prepared", click_count=0, network="x")  # not posted, maybe
+    ShareFactory(organization=org, content=item, status="prepared", click_count=3, network="bluesky")  # someone else's
+    client = client_for(employee)
+    mine = client.get(f"/o/{org.slug}/content/mine/").content.decode()
+    assert "Did you post these?" in mine
+    assert mine.count("Yes, I posted it") == 1
+    assert f"/content/shares/{clicked.pk}/confirm/" in mine
+    assert client.post(f"/o/{org.slug}/content/shares/{clicked.pk}/confirm/").status_code == 302
+    mine = client.get(f"/o/{org.slug}/content/mine/").content.decode()
+    assert "Did you post these?" not in mine and 'id="total-clicks">7<' in mine
 
 
 def test_results_pages(org, admin, employee, client_for, item):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import logging
 import secrets
+import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -35,6 +37,8 @@ from .models import (
     ReminderLog,
     VersionReview,
 )
+
+mail_log = logging.getLogger("advocacy.mail")
 
 DEFAULT_REVIEW_MONTHS = 12
 
@@ -713,7 +717,9 @@ def _mail_on_commit(recipients: list[str], subject: str, body: str):
     def send():
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send(fail_silently=False)
 
-    transaction.on_commit(send)
+    # A notification (review requested, answer given) follows a change that is saved either way: a mail
+    # server failure is logged (Django logs a robust callback's error) instead of failing the saved request.
+    transaction.on_commit(send, robust=True)
 
 
 CLAIM_SQL = """
@@ -740,9 +746,37 @@ def _claim_reminders(*, organization, version: PolicyVersion, interval_key: str,
         return list(cursor.fetchall())
 
 
-def _send_reminder_emails(organization, version: PolicyVersion, recipients: list[tuple[int, str]], reason: str):
-    if not recipients:
-        return
+def _deliver(organization, version: PolicyVersion, interval_key: str, claimed, subject: str, body: str) -> int:
+    """Send each claimed reminder now, inside the transaction that claimed it. A reminder the mail server
+    refuses (or a server that cannot be reached) gives its claim back, so the next run tries that person
+    again; the others stay claimed and are never sent twice. Returns how many went out."""
+    failed = [user_id for user_id, email in claimed if not email]
+    sent = 0
+    try:
+        with get_connection() as mail:
+            for user_id, email in claimed:
+                if not email:
+                    continue
+                try:
+                    mail.send_messages([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])])
+                    sent += 1
+                except (smtplib.SMTPException, OSError) as exc:
+                    mail_log.warning("reminder to user %s not sent (%s); it will be tried again", user_id, exc)
+                    failed.append(user_id)
+    except (smtplib.SMTPException, OSError) as exc:  # no connection to the mail server at all
+        mail_log.warning("reminders not sent (%s); they will be tried again", exc)
+        failed = [user_id for user_id, _ in claimed]
+        sent = 0
+    if failed:
+        ReminderLog.objects.filter(
+            organization=organization, version=version, interval_key=interval_key, user_id__in=failed
+        ).delete()
+    return sent
+
+
+def _send_reminder_emails(organization, version: PolicyVersion, interval_key: str, claimed, reason: str) -> int:
+    if not claimed:
+        return 0
     url = _org_url(organization, "detail", policy_id=version.policy_id)
     due = f" It is due by {version.due_on:%d %B %Y}." if version.due_on else ""
     subject = f"Please acknowledge: {version.policy.title}"
@@ -750,16 +784,7 @@ def _send_reminder_emails(organization, version: PolicyVersion, recipients: list
         f"{reason}\n\n“{version.policy.title}” ({version.label}) is waiting for your acknowledgement.{due}\n\n"
         f"Read it and acknowledge: {url}\n"
     )
-    emails = [email for _, email in recipients if email]
-
-    def send():
-        with get_connection() as mail:
-            for start in range(0, len(emails), 200):
-                mail.send_messages(
-                    [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in emails[start : start + 200]]
-                )
-
-    transaction.on_commit(send)
+    return _deliver(organization, version, interval_key, claimed, subject, body)
 
 
 def _pending_people(organization, version):
@@ -777,16 +802,16 @@ def reminders_send_for_version(
     if team is not None:
         people = people.filter(team=team)
     claimed = _claim_reminders(organization=organization, version=version, interval_key=interval_key, people_qs=people)
-    _send_reminder_emails(organization, version, claimed, reason or "A reminder from HR.")
+    sent = _send_reminder_emails(organization, version, interval_key, claimed, reason or "A reminder from HR.")
     if actor is not None:
         audit_record(
             organization=organization,
             actor=actor,
             action="policy.reminder_sent",
             target=version,
-            data={"team": team.name if team else None, "sent": len(claimed), "interval": interval_key},
+            data={"team": team.name if team else None, "sent": sent, "interval": interval_key},
         )
-    return len(claimed)
+    return sent
 
 
 def reminder_send_to_team(*, organization, actor, version: PolicyVersion, team: Team) -> int:
@@ -822,8 +847,9 @@ def reminders_run(*, organization, today: date | None = None) -> dict:
             claimed = _claim_reminders(
                 organization=organization, version=version, interval_key="overdue", people_qs=people
             )
-            _send_reminder_emails(organization, version, claimed, "This policy is now overdue.")
-            sent["overdue"] += len(claimed)
+            sent["overdue"] += _send_reminder_emails(
+                organization, version, "overdue", claimed, "This policy is now overdue."
+            )
         if days:
             # at most one reminder per person per interval, whatever its reason
             recent = ReminderLog.objects.filter(
@@ -837,8 +863,7 @@ def reminders_run(*, organization, today: date | None = None) -> dict:
                 claimed = _claim_reminders(
                     organization=organization, version=version, interval_key=key, people_qs=people
                 )
-                _send_reminder_emails(organization, version, claimed, "A friendly reminder.")
-                sent["scheduled"] += len(claimed)
+                sent["scheduled"] += _send_reminder_emails(organization, version, key, claimed, "A friendly reminder.")
     for policy in selectors.policies_due_for_review(organization=organization, today=today):
         if policy.current_version_id is None:
             continue
@@ -846,21 +871,21 @@ def reminders_run(*, organization, today: date | None = None) -> dict:
         reviewers = active.filter(user_id=policy.owner_id) if policy.owner_id else active.none()
         if not reviewers.exists():  # no owner, or they left: every HR member is told
             reviewers = active.filter(roles__contains=["hr"])
+        key = f"review-{policy.review_due_on:%Y%m%d}"
         claimed = _claim_reminders(
-            organization=organization,
-            version=policy.current_version,
-            interval_key=f"review-{policy.review_due_on:%Y%m%d}",
-            people_qs=reviewers,
+            organization=organization, version=policy.current_version, interval_key=key, people_qs=reviewers
         )
         if claimed:
             url = _org_url(organization, "manage", policy_id=policy.pk)
-            _mail_on_commit(
-                [e for _, e in claimed],
+            sent["review"] += _deliver(
+                organization,
+                policy.current_version,
+                key,
+                claimed,
                 f"Review due: {policy.title}",
                 f"“{policy.title}” was due for review on {policy.review_due_on:%d %B %Y}.\n\n"
                 f"Check it is still right, then publish an update or choose the next review date: {url}\n",
             )
-        sent["review"] += len(claimed)
     return sent
 
 
@@ -871,5 +896,6 @@ def reminders_at_publish(*, organization, version_id: int) -> int:
         return 0
     people = _pending_people(organization, version)
     claimed = _claim_reminders(organization=organization, version=version, interval_key="publish", people_qs=people)
-    _send_reminder_emails(organization, version, claimed, "A policy you must read has been published.")
-    return len(claimed)
+    return _send_reminder_emails(
+        organization, version, "publish", claimed, "A policy you must read has been published."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -244,13 +246,21 @@ def _send_invitation_email(invitation: Invitation, raw_token: str, organization:
         "url": invitation_url(raw_token),
         "inviter": invitation.invited_by,
     }
-    send_mail(
-        subject=f"You're invited to join {organization.name} on Advocacy",
-        message=render_to_string("tenancy/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-        fail_silently=False,
-    )
+    try:
+        send_mail(
+            subject=f"You're invited to join {organization.name} on Advocacy",
+            message=render_to_string("tenancy/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+            fail_silently=False,
+        )
+    except (smtplib.SMTPException, OSError) as exc:
+        # Sent inside the invitation's transaction: a refused email undoes the invitation too, and the
+        # person inviting is told, so no invitation waits for an email that never left.
+        raise ValidationError(
+            f"The invitation email to {invitation.email} could not be sent ({exc.__class__.__name__}), so "
+            "nothing was saved. Please try again in a moment."
+        ) from exc
 
 
 @transaction.atomic
@@ -305,7 +315,7 @@ def invitation_create(
         data={"email": email, "roles": roles, "team": team.pk if team else None},
     )
     if send_email:
-        transaction.on_commit(lambda: _send_invitation_email(invitation, raw, organization))
+        _send_invitation_email(invitation, raw, organization)
     return invitation, raw
 
 
@@ -335,7 +345,7 @@ def invitation_resend(*, organization: Organization, actor, invitation: Invitati
     invitation.expires_at = invitation_expiry()
     invitation.save(update_fields=["token_hash", "expires_at"])
     audit_record(organization=organization, actor=actor, action="invitation.resent", target=invitation)
-    transaction.on_commit(lambda: _send_invitation_email(invitation, raw, organization))
+    _send_invitation_email(invitation, raw, organization)
     return invitation
 
 

@@ -382,3 +382,16 @@ def test_import_of_another_org_is_404(org, other_org, admin, other_admin, client
     client = client_for(other_admin)
     assert client.get(f"/o/{other_org.slug}/invitations/import/{mine.pk}/").status_code == 404
     assert client.get(f"/o/{other_org.slug}/invitations/import/{mine.pk}/report.csv").status_code == 404
+
+
+def test_a_row_whose_email_cannot_be_sent_is_rejected_and_the_rest_go_out(roster_org, admin, settings):
+    from tests.tenancy.test_teams_invitations_settings import RefusingMailServer
+
+    settings.EMAIL_BACKEND = "tests.tenancy.test_teams_invitations_settings.RefusingMailServer"
+    content = f"name,email,team,roles\nBo,{RefusingMailServer.REFUSED},,employee\nCy,cy@example.com,,employee\n"
+    result = run_import(roster_org, admin, content=content)
+    assert result.status == RosterImport.Status.DONE
+    rows = by_row(result)
+    assert rows[2]["outcome"] == "rejected" and "could not be sent" in rows[2]["reason"]
+    assert rows[3]["outcome"] == "created"
+    assert invitations(roster_org) == ["cy@example.com", "invited@example.com"]

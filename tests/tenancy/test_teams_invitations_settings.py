@@ -249,3 +249,34 @@ def test_hr_nav_shows_members_only(client_for, hr, org):
     assert f'href="/o/{org.slug}/members/"' in html
     assert f'href="/o/{org.slug}/teams/"' not in html
     assert f'href="/o/{org.slug}/invitations/"' not in html
+
+
+class RefusingMailServer:
+    """An email backend whose server refuses one address."""
+
+    REFUSED = "bounces@example.com"
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        for message in messages:
+            if self.REFUSED in message.to:
+                raise smtplib.SMTPRecipientsRefused({self.REFUSED: (550, b"mailbox unavailable")})
+        return len(messages)
+
+
+def test_an_invitation_whose_email_cannot_be_sent_is_not_saved_and_the_admin_is_told(client_for, admin, org, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    response = client_for(admin).post(
+        f"/o/{org.slug}/invitations/",
+        {"email": RefusingMailServer.REFUSED, "full_name": "Bo Unce", "roles": ["employee"]},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"The invitation email to {RefusingMailServer.REFUSED} could not be sent" in html
+    assert f'value="{RefusingMailServer.REFUSED}"' in html and 'value="Bo Unce"' in html  # kept as typed
+    assert not scoped(org, lambda: Invitation.objects.exists())
+    assert "invitation.created" not in actions(org)

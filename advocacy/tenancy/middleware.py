@@ -73,7 +73,9 @@ class OrganizationMiddleware:
                 return api_error(404, "not_found", "Not found.")
             raise Http404("No such organization")
 
-        with organization_scope(organization, user=user):
+        # The organization only: the database admits this organization's rows and nothing else, not even
+        # the caller's own memberships elsewhere (the switcher reads those in a user_scope of its own).
+        with organization_scope(organization):
             membership = membership_for_request(organization=organization, user=user)
             if membership is None or (token is not None and token.organization_id != organization.pk):
                 if is_api:

@@ -45,6 +45,17 @@ def test_raw_sql_inside_a_request_sees_only_that_organization(settings, client, 
     assert data == {"membership": [org.pk], "team": [org.pk], "audit": [org.pk]}
 
 
+def test_raw_sql_inside_a_request_sees_none_of_the_callers_own_rows_elsewhere(settings, client, two_orgs, admin):
+    from tests.factories import MembershipFactory
+
+    org, other_org = two_orgs
+    MembershipFactory(organization=other_org, user=admin)
+    settings.ROOT_URLCONF = "tests.tenancy.rls_urls"
+    client.force_login(admin)
+    data = client.get(f"/o/{org.slug}/raw/").json()
+    assert data == {"membership": [org.pk], "team": [org.pk], "audit": [org.pk]}
+
+
 def test_raw_sql_with_no_organization_sees_no_tenant_rows(two_orgs):
     for model in tenant_models():
         assert _raw(f'SELECT count(*) FROM "{model._meta.db_table}"') == [(0,)], model

@@ -224,6 +224,10 @@ class ContentRevision(TenantModel):
     summary = models.TextField(blank=True)
     url = models.URLField(max_length=1000, blank=True)
     captions = models.JSONField(default=dict, blank=True)
+    # A new picture proposed with an edit of a published item: an uploaded image, and/or the preview
+    # image address (None: the edit leaves the address as it is).
+    image = models.ImageField(upload_to=_image_path, blank=True)
+    image_url = models.URLField(max_length=1000, blank=True, null=True)
     status = models.CharField(max_length=12, choices=Status.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

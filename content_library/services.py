@@ -377,9 +377,18 @@ def _dates(publish_at, expires_at):
         raise ValidationError({"expires_at": "The item must expire after it is published."})
 
 
-def _store_image(item: ContentItem, image) -> None:
+def _store_image(item, image) -> None:
+    """Check an upload and store it on `item` (an item, or the revision proposing it), unsaved."""
     ext = check_image(image)
     item.image.save(f"upload.{ext}", image, save=False)
+
+
+def _has_been_out(item: ContentItem) -> bool:
+    """Published at some point (live, expired, or archived after publishing): its words and picture then
+    change only through a revision someone else approves, even while it is not live."""
+    if item.status in (ContentItem.Status.PUBLISHED, ContentItem.Status.EXPIRED):
+        return True
+    return item.status == ContentItem.Status.ARCHIVED and item.publish_at is not None
 
 
 def _next_revision_number(organization, item) -> int:
@@ -476,28 +485,35 @@ def content_update(
     _dates(publish_at, expires_at)
     topics, hashtags = _topics_from(organization, topic_ids), _hashtags_from(organization, hashtag_ids)
     teams, campaign = _teams_from(organization, team_ids), _campaign_from(organization, campaign_id)
+    been_out = _has_been_out(content)  # before the dates below change
     content.campaign, content.publish_at, content.expires_at = campaign, publish_at, expires_at
-    if image_url is not None:
-        content.image_url = clean_url(image_url, field="image_url")
-    if image is not None:
-        _store_image(content, image)
-    live = content.status in (ContentItem.Status.PUBLISHED, ContentItem.Status.EXPIRED)
+    new_image_url = clean_url(image_url, field="image_url") if image_url is not None else content.image_url
+    image_changed = image is not None or new_image_url != content.image_url
     text_changed = any(getattr(content, key) != value for key, value in fields.items())
     pending = None
     number = _next_revision_number(organization, content)
-    if live and text_changed:
+    if been_out and (text_changed or image_changed):
         ContentRevision.objects.filter(
             organization=organization, content=content, status=ContentRevision.Status.PENDING
         ).update(status=ContentRevision.Status.SUPERSEDED)
-        pending = ContentRevision.objects.create(
+        pending = ContentRevision(
             organization=organization,
             content=content,
             number=number,
             status=ContentRevision.Status.PENDING,
             author=actor,
+            image_url=new_image_url if new_image_url != content.image_url else None,
             **fields,
         )
-    elif text_changed:
+        if image is not None:
+            _store_image(pending, image)
+        pending.save()
+        text_changed = False  # the words, like the picture, wait for the approval
+    else:
+        content.image_url = new_image_url
+        if image is not None:
+            _store_image(content, image)
+    if text_changed:
         url_changed = content.url != fields["url"]
         for key, value in fields.items():
             setattr(content, key, value)
@@ -568,6 +584,8 @@ def content_publish(*, organization, actor, content: ContentItem) -> ContentItem
         return content
     if content.status == ContentItem.Status.AWAITING_APPROVAL:
         raise ValidationError("This suggestion needs approval: approve it from the review queue.")
+    if content.status == ContentItem.Status.REJECTED:
+        raise ValidationError("This suggestion was rejected, so it cannot be published; suggest it again instead.")
     _publish(organization, actor, content)
     return content
 
@@ -650,6 +668,10 @@ def revision_approve(*, organization, actor, revision: ContentRevision) -> Conte
     old_url = item.url
     for key in TEXT_FIELDS:
         setattr(item, key, getattr(revision, key))
+    if revision.image:
+        item.image = revision.image.name  # the proposed upload becomes the item's (the file is shared)
+    if revision.image_url is not None:
+        item.image_url = revision.image_url
     revision.status = ContentRevision.Status.APPROVED
     revision.decided_by, revision.decided_at = actor, timezone.now()
     revision.save(update_fields=["status", "decided_by", "decided_at"])

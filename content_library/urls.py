@@ -9,6 +9,7 @@ urlpatterns = [
     path("suggest/", views.suggest, name="content_suggest"),
     path("review/", views.review_queue, name="content_review"),
     path("revisions/<int:revision_id>/", views.revision_detail, name="content_revision"),
+    path("revisions/<int:revision_id>/image/", views.revision_image, name="content_revision_image"),
     path("revisions/<int:revision_id>/approve/", views.revision_approve, name="content_revision_approve"),
     path("revisions/<int:revision_id>/reject/", views.revision_reject, name="content_revision_reject"),
     path("library/", views.library, name="content_library"),

@@ -290,11 +290,7 @@ def review_queue(request):
 
 @org_view("content.view")
 def revision_detail(request, revision_id):
-    revision = selectors.get_revision_for_org(request.organization, revision_id)
-    reviewer = services.may_approve(request.organization, request.membership)
-    own = revision.author_id == request.user.pk
-    if not (reviewer or request.membership.may("content.manage") or own):
-        raise PermissionDenied("Only reviewers and the author can read this revision.")
+    revision, reviewer, own = _readable_revision(request, revision_id)
     item = revision.content
     context = {
         "revision": revision,
@@ -307,6 +303,28 @@ def revision_detail(request, revision_id):
         "history": list(item.revisions.select_related("author", "decided_by").order_by("-number")),
     }
     return render(request, "content_library/revision.html", context)
+
+
+def _readable_revision(request, revision_id):
+    revision = selectors.get_revision_for_org(request.organization, revision_id)
+    reviewer = services.may_approve(request.organization, request.membership)
+    own = revision.author_id == request.user.pk
+    if not (reviewer or request.membership.may("content.manage") or own):
+        raise PermissionDenied("Only reviewers and the author can read this revision.")
+    return revision, reviewer, own
+
+
+@org_view("content.view")
+@require_GET
+def revision_image(request, revision_id):
+    """The picture a pending edit proposes (the item's own is served by content_image)."""
+    revision, _reviewer, _own = _readable_revision(request, revision_id)
+    if not revision.image:
+        raise Http404("No image")
+    content_type = mimetypes.guess_type(revision.image.name)[0] or "application/octet-stream"
+    response = FileResponse(revision.image.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @org_view("content.approve")

@@ -198,6 +198,63 @@ def test_editing_published_content_needs_approval_and_keeps_history(org, admin):
         assert ContentRevision.objects.get(content=item, number=1).title == "Our new office opens"
 
 
+def test_a_new_picture_for_published_content_waits_for_approval_too(org, admin, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    other_admin = MembershipFactory(organization=org, roles=[Role.ADMIN]).user
+    item = create(org, admin, kind="file", url="", image=png(400, 300))
+    first_image = item.image.name
+    with organization_scope(org):
+        services.content_publish(organization=org, actor=admin, content=item)
+        pending = services.content_update(
+            organization=org, actor=admin, content=item, title=item.title, image=png(640, 480), image_url=""
+        )
+        item.refresh_from_db()
+        assert pending.status == "pending" and pending.image and pending.image_url is None
+        assert item.image.name == first_image  # still the approved picture
+    client = client_for(other_admin)
+    page = client.get(f"/o/{org.slug}/content/revisions/{pending.pk}/").content.decode()
+    assert f"/content/revisions/{pending.pk}/image/" in page and "New image" in page
+    proposed = client.get(f"/o/{org.slug}/content/revisions/{pending.pk}/image/")
+    assert proposed.status_code == 200 and proposed["Content-Type"] == "image/png"
+    with organization_scope(org):
+        services.revision_approve(organization=org, actor=other_admin, revision=pending)
+        item.refresh_from_db()
+        assert item.image.name == pending.image.name != first_image
+        # a preview image address alone is a change too
+        again = services.content_update(
+            organization=org, actor=admin, content=item, title=item.title, image_url="https://cdn.example/new.png"
+        )
+        item.refresh_from_db()
+        assert again.status == "pending" and again.image_url == "https://cdn.example/new.png" and item.image_url == ""
+
+
+def test_archiving_does_not_open_a_way_around_approval(org, admin, employee):
+    other_admin = MembershipFactory(organization=org, roles=[Role.ADMIN]).user
+    item = create(org, admin)
+    with organization_scope(org):
+        services.content_publish(organization=org, actor=admin, content=item)
+        services.content_archive(organization=org, actor=admin, content=item)
+        pending = services.content_update(
+            organization=org, actor=admin, content=item, title="Quietly changed", url="https://acme.example/other"
+        )
+        services.content_publish(organization=org, actor=admin, content=item)
+        item.refresh_from_db()
+        assert pending.status == "pending" and item.status == "published"
+        assert item.title == "Our new office opens" and item.url == "https://acme.example/office"
+        services.revision_approve(organization=org, actor=other_admin, revision=pending)
+        item.refresh_from_db()
+        assert item.title == "Quietly changed"
+        # a rejected suggestion is not published by another door either
+        suggestion = services.suggestion_create(
+            organization=org, actor=employee, url="https://acme.example/s", title="Nope", caption="x"
+        )
+        services.revision_reject(organization=org, actor=admin, revision=suggestion.revisions.get(), reason="Off-topic")
+        suggestion.refresh_from_db()
+        with pytest.raises(ValidationError, match="was rejected"):
+            services.content_publish(organization=org, actor=admin, content=suggestion)
+        assert ContentItem.objects.get(pk=suggestion.pk).status == "rejected"
+
+
 def test_invalid_suggestion_keeps_what_was_typed(org, employee, client_for):
     response = client_for(employee).post(
         f"/o/{org.slug}/content/suggest/",

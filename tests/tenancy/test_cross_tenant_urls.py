@@ -1,5 +1,6 @@
-"""Meta-test: every URL pattern under /o/<slug>/ and /api/v1/o/<slug>/ refuses members of another
-organization with 404, for every HTTP method, and leaks none of the organization's data."""
+"""Meta-tests: every URL pattern under /o/<slug>/ and /api/v1/o/<slug>/ refuses members of another
+organization with 404, for every HTTP method, and leaks none of the organization's data; and every
+pattern with ids refuses another organization's ids under one's own address, changing nothing."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -64,3 +65,44 @@ def test_member_of_another_org_gets_404(route, org, admin, other_org, other_admi
         assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
         assert org.name.encode() not in response.content
         assert admin.email.encode() not in response.content
+
+
+def _rows_of(org) -> dict:
+    """Every row organization `org` owns, as stored (to prove a request changed none of them)."""
+    from django.apps import apps
+
+    from advocacy.tenancy.context import dangerously_unscoped
+    from advocacy.tenancy.models import TenantModel
+
+    rows = {}
+    with dangerously_unscoped():
+        for model in apps.get_models():
+            if issubclass(model, TenantModel):
+                rows[model.__name__] = sorted(
+                    map(repr, model.objects.unscoped().filter(organization=org).order_by("pk").values_list())
+                )
+    return rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r, _ in org_routes() if _keywords(r)])
+def test_another_orgs_ids_under_ones_own_address_are_404_and_change_nothing(route, org, admin, other_org, client):
+    """A member of B with every role, at B's own address, naming objects of A by id: every layer together
+    answers 404 (or 405 before any lookup), shows nothing of A and changes none of A's rows."""
+    from advocacy.permissions import Role
+    from tests.factories import MembershipFactory
+
+    values = {"org_slug": other_org.slug}
+    for keyword in _keywords(route):
+        values[keyword] = KWARG_MAKERS[keyword](org)
+    url = _fill(route, values)
+    everything = MembershipFactory(organization=other_org, roles=[r.value for r in Role]).user
+    client.force_login(everything)
+    before = _rows_of(org)
+    for method in ("get", "post", "put", "patch", "delete"):
+        response = getattr(client, method)(url)
+        # 405: the method is refused before anything is looked up
+        assert response.status_code in (404, 405), f"{method.upper()} {url} answered {response.status_code}"
+        assert org.name.encode() not in response.content
+        assert admin.email.encode() not in response.content
+    assert _rows_of(org) == before

@@ -13,12 +13,16 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-TIMEOUT = 4.0
+TIMEOUT = 4.0  # each connect or read
+DEADLINE = 10.0  # the whole preview: name lookups, redirects and reading, however slowly a page drips
 MAX_BYTES = 1024 * 1024
 MAX_REDIRECTS = 4
 USER_AGENT = "AdvocacyLinkPreview/1.0 (+https://advocacy.example/bot)"
@@ -54,9 +58,16 @@ def public_address(ip: str) -> bool:
     )
 
 
-def _resolve(host: str, port: int, allow: Callable[[str], bool]) -> str:
+_lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="og-dns")
+
+
+def _resolve(host: str, port: int, allow: Callable[[str], bool], timeout: float = TIMEOUT) -> str:
+    # getaddrinfo has no timeout of its own: wait for it in a helper thread, at most `timeout`.
+    lookup = _lookups.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=timeout)
+    except FutureTimeout as exc:
+        raise PreviewError(f"Looking up {host} took too long.") from exc
     except (socket.gaierror, UnicodeError) as exc:
         raise PreviewError(f"Could not find {host}.") from exc
     addresses = [info[4][0] for info in infos]
@@ -87,7 +98,14 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _get(url: str, allow: Callable[[str], bool], timeout: float) -> tuple[int, dict, bytes]:
+def _left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise PreviewError("The page took too long to answer.")
+    return left
+
+
+def _get(url: str, allow: Callable[[str], bool], timeout: float, deadline: float) -> tuple[int, dict, bytes]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PreviewError("Only http and https links can be previewed.")
@@ -95,9 +113,9 @@ def _get(url: str, allow: Callable[[str], bool], timeout: float) -> tuple[int, d
         raise PreviewError("Links with credentials are not fetched.")
     host = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    ip = _resolve(host, port, allow)
+    ip = _resolve(host, port, allow, min(timeout, _left(deadline)))
     cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-    conn = cls(host, port, ip, timeout)
+    conn = cls(host, port, ip, min(timeout, _left(deadline)))
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -113,20 +131,28 @@ def _get(url: str, allow: Callable[[str], bool], timeout: float) -> tuple[int, d
         )
         response = conn.getresponse()
         headers = {k.lower(): v for k, v in response.getheaders()}
-        body = b""
+        body = bytearray()
         if 200 <= response.status < 300:
-            body = response.read(MAX_BYTES)
-        return response.status, headers, body
+            while len(body) < MAX_BYTES:
+                _left(deadline)
+                chunk = response.read1(min(65536, MAX_BYTES - len(body)))  # one read at most: checked often
+                if not chunk:
+                    break
+                body += chunk
+        return response.status, headers, bytes(body)
     except (OSError, http.client.HTTPException) as exc:
         raise PreviewError(f"Could not load the page ({type(exc).__name__}).") from exc
     finally:
         conn.close()
 
 
-def fetch_preview(url: str, *, allow: Callable[[str], bool] = public_address, timeout: float = TIMEOUT) -> Preview:
+def fetch_preview(
+    url: str, *, allow: Callable[[str], bool] = public_address, timeout: float = TIMEOUT, deadline: float = DEADLINE
+) -> Preview:
     current = url
+    ends = time.monotonic() + deadline
     for _hop in range(MAX_REDIRECTS + 1):
-        status, headers, body = _get(current, allow, timeout)
+        status, headers, body = _get(current, allow, timeout, ends)
         if status in (301, 302, 303, 307, 308) and headers.get("location"):
             current = urljoin(current, headers["location"])
             continue

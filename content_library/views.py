@@ -467,7 +467,12 @@ def content_results(request, content_id):
 @org_view("content.view")
 @require_GET
 def content_image(request, content_id):
+    """An item's uploaded image, for whoever may see the item: curators and reviewers always, its author,
+    and members who can see it in the feed (a draft's or suggestion's image is not everyone's)."""
     item = selectors.get_content_for_org(request.organization, content_id)
+    curator = request.membership.may("content.manage") or services.may_approve(request.organization, request.membership)
+    if not (curator or item.created_by_id == request.user.pk):
+        item = _visible_item(request, content_id)
     if not item.image:
         raise Http404("No image")
     content_type = mimetypes.guess_type(item.image.name)[0] or "application/octet-stream"

@@ -643,3 +643,24 @@ def test_plain_feed_comes_with_the_membership_and_follows_a_team_change(org, cli
     page = client.get(url)
     assert b"For support only" in page.content and b"For sales only" not in page.content
     assert client.session[f"feed-team:{org.pk}"] == support.pk
+
+
+def test_an_items_image_is_served_only_to_those_who_may_see_the_item(
+    org, admin, employee, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    author = MembershipFactory(organization=org).user
+    draft = create(org, admin, kind="file", url="", image=png())
+    with organization_scope(org):
+        suggestion = services.suggestion_create(organization=org, actor=author, url="", title="Mine", image=png())
+    live = create(org, admin, kind="file", url="", image=png())
+    with organization_scope(org):
+        services.content_publish(organization=org, actor=admin, content=live)
+
+    def status(user, item):
+        return client_for(user).get(f"/o/{org.slug}/content/items/{item.pk}/image/").status_code
+
+    assert status(employee, live) == 200
+    assert status(employee, draft) == 404 and status(employee, suggestion) == 404
+    assert status(author, suggestion) == 200
+    assert status(admin, draft) == 200 and status(admin, suggestion) == 200

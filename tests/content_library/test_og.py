@@ -2,6 +2,7 @@
 real local HTTP servers; there is no outside network here)."""
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -134,3 +135,37 @@ def test_preview_endpoint_refuses_local_addresses(org, admin, employee, client_f
     assert data["ok"] is False and "not allowed" in data["error"]
     assert client_for(admin).post(url, {"url": "gopher://x"}).status_code == 400
     assert client_for(employee).post(url, {"url": base + "/"}).status_code == 403
+
+
+class _SlowDrip(BaseHTTPRequestHandler):
+    """Answers at once, then sends its page a few bytes at a time, each well inside the read timeout."""
+
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        try:
+            for _ in range(200):
+                self.wfile.write(b"<p>drip</p>")
+                self.wfile.flush()
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_page_that_drips_slowly_is_given_up_on_the_whole_deadline():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _SlowDrip)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(PreviewError, match="took too long"):
+            fetch_preview(
+                f"http://127.0.0.1:{httpd.server_address[1]}/", allow=lambda ip: True, timeout=2.0, deadline=0.6
+            )
+        assert time.monotonic() - started < 8  # well before the 10 s the whole page takes
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -168,6 +168,9 @@ def policy_update(
         refresh_months=refresh_months,
         owner=owner,
     )
+    if review_due_on is not None and review_due_on != policy.review_due_on and review_due_on <= timezone.localdate():
+        # a date already past stays as it is (the policy is marked overdue); a new one is in the future
+        raise ValidationError({"review_due_on": ["The next review date must be in the future."]})
     before = {"audience_all": policy.audience_all, "kind": policy.kind, "review_due_on": str(policy.review_due_on)}
     policy.title, policy.kind, policy.summary = title, kind, (summary or "").strip()
     policy.owner, policy.audience_all, policy.refresh_months = owner, audience_all, refresh_months

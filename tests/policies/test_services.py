@@ -355,3 +355,20 @@ def test_a_reminder_the_mail_server_refuses_is_tried_again_and_none_is_sent_twic
     assert sorted(RefusingBackend.sent) == sorted(p.email for p in people)  # each person exactly once
     with organization_scope(org):
         assert ReminderLog.objects.filter(version=version, user__in=people).count() == 3
+
+
+def test_a_new_review_date_must_be_in_the_future(org, hr):
+    policy, _version = published_policy(org, actor=hr)
+    kwargs = {"organization": org, "actor": hr, "policy": policy, "title": policy.title, "kind": policy.kind}
+    with organization_scope(org):
+        with pytest.raises(ValidationError, match="must be in the future"):
+            services.policy_update(**kwargs, review_due_on=timezone.localdate() - timedelta(days=1))
+        policy.refresh_from_db()
+        assert policy.review_due_on > timezone.localdate()
+        later = timezone.localdate() + timedelta(days=90)
+        services.policy_update(**kwargs, review_due_on=later)
+        # a date that has since passed may stay as it is when something else is edited
+        Policy.objects.filter(pk=policy.pk).update(review_due_on=timezone.localdate() - timedelta(days=3))
+        policy.refresh_from_db()
+        services.policy_update(**{**kwargs, "title": "Renamed"}, review_due_on=policy.review_due_on)
+        assert Policy.objects.get(pk=policy.pk).title == "Renamed"

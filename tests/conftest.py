@@ -102,3 +102,19 @@ def client_for(client):
 def in_org():
     """`with in_org(org): ...` activates an organization for direct ORM use in a test."""
     return organization_scope
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The Redis commands sent (real Redis; each call is one round trip)."""
+    import redis.client
+
+    sent = []
+    original = redis.client.Redis.execute_command
+
+    def counting(self, *args, **kwargs):
+        sent.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counting)
+    return sent

@@ -1,18 +1,16 @@
 """In a real browser: sharing a graphic (its image to download, Facebook's composer), the request to
 confirm a link that got clicks, and signing up from an invitation with the address filled in."""
 
-import io
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
-from PIL import Image
 
 from advocacy.permissions import Role
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Invitation, Membership
 from content_library.models import ContentItem
-from tests.content_library.factories import ContentItemFactory, ShareFactory
+from tests.content_library.factories import ContentItemFactory, ShareFactory, png_bytes
 from tests.factories import MembershipFactory, UserFactory
 
 from .test_content import _intercept_outside
@@ -24,15 +22,14 @@ def test_sharing_a_graphic_and_confirming_a_clicked_link(org, team, sign_in, scr
     settings.MEDIA_ROOT = tmp_path
     employee = UserFactory(email="gale@acme-test.example", full_name="Gale Green")
     MembershipFactory(organization=org, user=employee, roles=[Role.EMPLOYEE], team=team)
-    buf = io.BytesIO()
-    Image.new("RGB", (1080, 1080), (30, 90, 200)).save(buf, format="PNG")
+    data = png_bytes(1080, 1080, (30, 90, 200))
     graphic = ContentItemFactory(
         organization=org,
         kind=ContentItem.Kind.FILE,
         url="",
         title="We're hiring engineers in Lisbon",
         summary="Share our hiring graphic with your network.",
-        image=ContentFile(buf.getvalue(), name="hiring.png"),
+        image=ContentFile(data, name="hiring.png"),
     )
     article = ContentItemFactory(organization=org, title="Our quarterly results")
     ShareFactory(
@@ -52,7 +49,7 @@ def test_sharing_a_graphic_and_confirming_a_clicked_link(org, team, sign_in, scr
         page.click("#download-image")
     download = download_info.value
     assert download.suggested_filename == "were-hiring-engineers-in-lisbon.png"
-    assert open(download.path(), "rb").read() == buf.getvalue()
+    assert open(download.path(), "rb").read() == data
     with page.expect_popup() as popup_info:
         page.click("#open-intent")
     popup = popup_info.value

@@ -85,3 +85,14 @@ class ShareFactory(TenantFactory):
                 )
         feed_cache.bump(share.organization_id)
         return share
+
+
+def png_bytes(width: int = 400, height: int = 300, color=(200, 30, 30), fmt: str = "PNG") -> bytes:
+    """A real image file's bytes (Pillow), for uploads."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, format=fmt)
+    return buf.getvalue()

@@ -10,7 +10,7 @@ from django.test import Client
 from advocacy.tenancy.context import organization_scope
 from content_library import links, services
 from content_library.models import ClickDaily, ClickFlushState, ContentItem, Share
-from tests.content_library.factories import ContentItemFactory
+from tests.content_library.factories import ContentItemFactory, png_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -279,13 +279,7 @@ def test_items_without_a_link_get_no_tracked_link(org, employee):
 
 
 def _png_bytes():
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("RGB", (1200, 630), (20, 90, 200)).save(buf, format="PNG")
-    return buf.getvalue()
+    return png_bytes(1200, 630, (20, 90, 200))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from advocacy.tenancy.context import organization_scope
 from content_library import services
 from content_library.models import Campaign, ContentItem, Hashtag, Share
 from content_library.networks import intent_url, text_length
-from tests.content_library.factories import ContentItemFactory
+from tests.content_library.factories import ContentItemFactory, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -248,20 +248,16 @@ class TestPolicyGate:
 
 
 def test_sharing_a_graphic_offers_its_image_to_attach(org, admin, employee, client_for, settings, tmp_path):
-    import io
-
     from django.core.files.base import ContentFile
-    from PIL import Image
 
     settings.MEDIA_ROOT = tmp_path
-    buf = io.BytesIO()
-    Image.new("RGB", (800, 800), (10, 120, 60)).save(buf, format="PNG")
+    data = png_bytes(800, 800, (10, 120, 60))
     graphic = ContentItemFactory(
         organization=org,
         kind=ContentItem.Kind.FILE,
         url="",
         title="Team day 2026!",
-        image=ContentFile(buf.getvalue(), name="x.png"),
+        image=ContentFile(data, name="x.png"),
     )
     settings_(org, admin)
     client = client_for(employee)
@@ -277,4 +273,4 @@ def test_sharing_a_graphic_offers_its_image_to_attach(org, admin, employee, clie
     image = client.get(download)
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     assert image["Content-Disposition"] == 'attachment; filename="team-day-2026.png"'
-    assert b"".join(image.streaming_content) == buf.getvalue()
+    assert b"".join(image.streaming_content) == data

@@ -17,22 +17,6 @@ from advocacy.core.storage import StaticStorage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def redis_commands(monkeypatch):
-    """The Redis commands sent (real Redis; each call is one round trip)."""
-    import redis.client
-
-    sent = []
-    original = redis.client.Redis.execute_command
-
-    def counting(self, *args, **kwargs):
-        sent.append(args[0])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(redis.client.Redis, "execute_command", counting)
-    return sent
-
-
 def test_org_home_reads_redis_twice_when_warm(client_for, admin, org, redis_commands):
     client = client_for(admin)
     for _ in range(3):  # versioned entries are stored from the second read on

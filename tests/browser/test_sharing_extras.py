@@ -99,3 +99,38 @@ def test_signing_up_from_an_invitation(org, team, new_page, screenshot, settings
     assert page.get_by_text(f"Welcome to {org.name}!").is_visible()
     with organization_scope(org):
         assert Membership.objects.get(user__email="new.colleague@acme-test.example").team_id == team.pk
+
+
+def test_a_reviewer_sees_the_new_picture_an_edit_proposes(org, team, sign_in, screenshot, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from content_library import services
+
+    settings.MEDIA_ROOT = tmp_path
+    editor = UserFactory(email="eddie@acme-test.example", full_name="Eddie Editor")
+    MembershipFactory(organization=org, user=editor, roles=[Role.ADMIN], team=team)
+    reviewer = UserFactory(email="rita@acme-test.example", full_name="Rita Reviewer")
+    MembershipFactory(organization=org, user=reviewer, roles=[Role.ADMIN], team=team)
+    graphic = ContentItemFactory(
+        organization=org,
+        kind=ContentItem.Kind.FILE,
+        url="",
+        title="Our values, in one picture",
+        image=ContentFile(png_bytes(1200, 630, (30, 90, 200)), name="values.png"),
+    )
+    with organization_scope(org):
+        revision = services.content_update(
+            organization=org,
+            actor=editor,
+            content=graphic,
+            title="Our values, in one picture",
+            image=SimpleUploadedFile("new.png", png_bytes(1200, 630, (220, 120, 20)), content_type="image/png"),
+        )
+    page = sign_in(reviewer)
+    page.goto(page.base + f"/o/{org.slug}/content/revisions/{revision.pk}/")
+    proposed = page.locator("#revision-image")
+    proposed.wait_for()
+    assert page.evaluate("img => img.naturalWidth", proposed.element_handle()) == 1200  # the image loaded
+    screenshot(page, "content-revision-new-image")
+    page.click("#approve")
+    assert page.get_by_text("It is live in the feed").is_visible()

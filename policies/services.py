@@ -22,6 +22,7 @@ from django.utils import timezone
 from advocacy.audit.services import audit_record
 from advocacy.core.request_context import current_request_info
 from advocacy.permissions import role_may
+from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership, Organization, Team
 
 from . import selectors
@@ -750,31 +751,40 @@ def _claim_reminders(*, organization, version: PolicyVersion, interval_key: str,
 
 
 def _deliver(organization, version: PolicyVersion, interval_key: str, claimed, subject: str, body: str) -> int:
-    """Send each claimed reminder now, inside the transaction that claimed it. A reminder the mail server
-    refuses (or a server that cannot be reached) gives its claim back, so the next run tries that person
-    again; the others stay claimed and are never sent twice. Returns how many went out."""
-    failed = [user_id for user_id, email in claimed if not email]
-    sent = 0
-    try:
-        with get_connection() as mail:
-            for user_id, email in claimed:
-                if not email:
-                    continue
-                try:
-                    mail.send_messages([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])])
-                    sent += 1
-                except (smtplib.SMTPException, OSError) as exc:
-                    mail_log.warning("reminder to user %s not sent (%s); it will be tried again", user_id, exc)
-                    failed.append(user_id)
-    except (smtplib.SMTPException, OSError) as exc:  # no connection to the mail server at all
-        mail_log.warning("reminders not sent (%s); they will be tried again", exc)
-        failed = [user_id for user_id, _ in claimed]
-        sent = 0
-    if failed:
-        ReminderLog.objects.filter(
-            organization=organization, version=version, interval_key=interval_key, user_id__in=failed
-        ).delete()
-    return sent
+    """Send the claimed reminders once the claims are committed (a run that rolls back sends nothing, and
+    a redelivered task finds them claimed). A reminder the mail server refuses, or all of them when it
+    cannot be reached, gives its claim back in a transaction of its own, so the next run tries those
+    people again; nobody is sent one twice. (A worker that dies between the commit and the sending loses
+    that interval's reminder: at most once, as the reminders promise.) Returns how many were claimed."""
+    organization_id, version_id = organization.pk, version.pk
+
+    def send():
+        sent, failed = set(), [user_id for user_id, email in claimed if not email]
+        try:
+            with get_connection() as mail:
+                for user_id, email in claimed:
+                    if not email:
+                        continue
+                    try:
+                        mail.send_messages([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])])
+                        sent.add(user_id)
+                    except (smtplib.SMTPException, OSError) as exc:
+                        mail_log.warning("reminder to user %s not sent (%s); it will be tried again", user_id, exc)
+                        failed.append(user_id)
+        except (smtplib.SMTPException, OSError) as exc:  # no server, or it failed while closing
+            mail_log.warning("reminders not sent (%s); they will be tried again", exc)
+            failed = [user_id for user_id, _ in claimed if user_id not in sent]
+        if failed:
+            with organization_scope(Organization(pk=organization_id)):
+                ReminderLog.objects.filter(
+                    organization_id=organization_id,
+                    version_id=version_id,
+                    interval_key=interval_key,
+                    user_id__in=failed,
+                ).delete()
+
+    transaction.on_commit(send, robust=True)
+    return len(claimed)
 
 
 def _send_reminder_emails(organization, version: PolicyVersion, interval_key: str, claimed, reason: str) -> int:

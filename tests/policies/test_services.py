@@ -332,29 +332,53 @@ class RefusingBackend:
         return len(messages)
 
 
-def test_a_reminder_the_mail_server_refuses_is_tried_again_and_none_is_sent_twice(org, hr, settings):
+def test_a_reminder_the_mail_server_refuses_is_tried_again_and_none_is_sent_twice(
+    org, hr, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     RefusingBackend.sent, RefusingBackend.refused, RefusingBackend.down = [], set(), False
     team = TeamFactory(organization=org)
     people = [MembershipFactory(organization=org, user=UserFactory(), team=team).user for _ in range(3)]
     policy, version = published_policy(org, actor=hr)
     RefusingBackend.sent = []
+
+    def remind():
+        with django_capture_on_commit_callbacks(execute=True), organization_scope(org):
+            services.reminder_send_to_team(organization=org, actor=hr, version=version, team=team)
+
+    def claimed():
+        with organization_scope(org):
+            return set(ReminderLog.objects.filter(version=version, user__in=people).values_list("user_id", flat=True))
+
     RefusingBackend.refused = {people[1].email}
-    with organization_scope(org):
-        first = services.reminder_send_to_team(organization=org, actor=hr, version=version, team=team)
-    assert first == 2 and sorted(RefusingBackend.sent) == sorted([people[0].email, people[2].email])
+    remind()
+    assert sorted(RefusingBackend.sent) == sorted([people[0].email, people[2].email])
+    assert claimed() == {people[0].pk, people[2].pk}  # the refused one's claim was given back
     RefusingBackend.refused = set()
     RefusingBackend.down = True  # the next try finds no server: nothing is lost
-    with organization_scope(org):
-        assert services.reminder_send_to_team(organization=org, actor=hr, version=version, team=team) == 0
+    remind()
+    assert claimed() == {people[0].pk, people[2].pk}
     RefusingBackend.down = False
-    with organization_scope(org):
-        again = services.reminder_send_to_team(organization=org, actor=hr, version=version, team=team)
-        third = services.reminder_send_to_team(organization=org, actor=hr, version=version, team=team)
-    assert (again, third) == (1, 0)
+    remind()
+    remind()
     assert sorted(RefusingBackend.sent) == sorted(p.email for p in people)  # each person exactly once
+    assert claimed() == {p.pk for p in people}
+
+
+def test_a_run_that_rolls_back_sends_no_reminder(org, hr, mailoutbox, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    team = TeamFactory(organization=org)
+    MembershipFactory(organization=org, user=UserFactory(), team=team)
+    policy, version = published_policy(org, actor=hr)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic(), organization_scope(org):
+            services.reminder_send_to_team(organization=org, actor=hr, version=version, team=team)
+            raise RuntimeError("the worker dies before the commit")
+    assert mailoutbox == []
     with organization_scope(org):
-        assert ReminderLog.objects.filter(version=version, user__in=people).count() == 3
+        assert not ReminderLog.objects.filter(version=version).exists()
 
 
 def test_a_new_review_date_must_be_in_the_future(org, hr):

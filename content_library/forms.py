@@ -103,7 +103,7 @@ class ContentForm(OrgForm):
             "url": source.url,
             "title": source.title,
             "summary": source.summary,
-            "image_url": item.image_url,
+            "image_url": pending.image_url if pending is not None and pending.image_url is not None else item.image_url,
             "campaign": item.campaign_id,
             "topics": list(item.topics.all()),
             "hashtags": list(item.hashtags.all()),

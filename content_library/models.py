@@ -128,6 +128,8 @@ class ContentItem(TenantModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # When it first went out; never cleared. From then on its words and picture change only by approval.
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
     topics = models.ManyToManyField(Topic, blank=True, related_name="items", through="ContentTopic")
     hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="items", through="ContentHashtag")

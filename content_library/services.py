@@ -386,9 +386,10 @@ def _store_image(item, image) -> None:
 def _has_been_out(item: ContentItem) -> bool:
     """Published at some point (live, expired, or archived after publishing): its words and picture then
     change only through a revision someone else approves, even while it is not live."""
-    if item.status in (ContentItem.Status.PUBLISHED, ContentItem.Status.EXPIRED):
-        return True
-    return item.status == ContentItem.Status.ARCHIVED and item.publish_at is not None
+    return item.first_published_at is not None or item.status in (
+        ContentItem.Status.PUBLISHED,
+        ContentItem.Status.EXPIRED,
+    )
 
 
 def _next_revision_number(organization, item) -> int:
@@ -492,7 +493,13 @@ def content_update(
     text_changed = any(getattr(content, key) != value for key, value in fields.items())
     pending = None
     number = _next_revision_number(organization, content)
-    if been_out and (text_changed or image_changed):
+    waiting = ContentRevision.objects.filter(
+        organization=organization, content=content, status=ContentRevision.Status.PENDING
+    ).first()
+    # a picture the waiting revision proposes stays proposed unless this edit proposes another
+    carried_image = waiting.image.name if waiting is not None and waiting.image and image is None else ""
+    carried_url = waiting.image_url if waiting is not None and image_url is None else None
+    if been_out and (text_changed or image_changed or carried_image or carried_url is not None):
         ContentRevision.objects.filter(
             organization=organization, content=content, status=ContentRevision.Status.PENDING
         ).update(status=ContentRevision.Status.SUPERSEDED)
@@ -502,11 +509,13 @@ def content_update(
             number=number,
             status=ContentRevision.Status.PENDING,
             author=actor,
-            image_url=new_image_url if new_image_url != content.image_url else None,
+            image_url=new_image_url if new_image_url != content.image_url else carried_url,
             **fields,
         )
         if image is not None:
             _store_image(pending, image)
+        elif carried_image:
+            pending.image = carried_image
         pending.save()
         text_changed = False  # the words, like the picture, wait for the approval
     else:
@@ -572,8 +581,9 @@ def _publish(organization, actor, item: ContentItem) -> None:
     item.status = ContentItem.Status.PUBLISHED
     if not item.publish_at:
         item.publish_at = timezone.now()
+    item.first_published_at = item.first_published_at or timezone.now()
     item.rejection_reason = ""
-    item.save(update_fields=["status", "publish_at", "rejection_reason", "updated_at"])
+    item.save(update_fields=["status", "publish_at", "first_published_at", "rejection_reason", "updated_at"])
     audit_record(organization=organization, actor=actor, action="content.published", target=item)
 
 

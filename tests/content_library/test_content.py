@@ -260,6 +260,47 @@ def test_archiving_does_not_open_a_way_around_approval(org, admin, employee):
         assert ContentItem.objects.get(pk=suggestion.pk).status == "rejected"
 
 
+def test_a_later_edit_keeps_the_picture_a_waiting_revision_proposes(org, admin, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    other_admin = MembershipFactory(organization=org, roles=[Role.ADMIN]).user
+    item = create(org, admin, kind="file", url="", image=png(400, 300))
+    with organization_scope(org):
+        services.content_publish(organization=org, actor=admin, content=item)
+        first = services.content_update(
+            organization=org,
+            actor=admin,
+            content=item,
+            title=item.title,
+            image=png(640, 480),
+            image_url="https://images.acme.example/card.png",
+        )
+        second = services.content_update(organization=org, actor=admin, content=item, title="A better title")
+        assert ContentRevision.objects.get(pk=first.pk).status == "superseded"
+        assert second.image.name == first.image.name and second.image_url == "https://images.acme.example/card.png"
+    form = client_for(admin).get(f"/o/{org.slug}/content/items/{item.pk}/edit/").content.decode()
+    assert 'value="https://images.acme.example/card.png"' in form  # the editor shows what waits
+    with organization_scope(org):
+        services.revision_approve(organization=org, actor=other_admin, revision=second)
+        item.refresh_from_db()
+        assert item.title == "A better title" and item.image.name == first.image.name
+
+
+def test_clearing_the_publish_date_does_not_reopen_the_side_door(org, admin):
+    item = create(org, admin)
+    with organization_scope(org):
+        services.content_publish(organization=org, actor=admin, content=item)
+        services.content_archive(organization=org, actor=admin, content=item)
+        services.content_update(organization=org, actor=admin, content=item, title=item.title, url=item.url)
+        item.refresh_from_db()
+        assert item.publish_at is None and item.first_published_at is not None
+        pending = services.content_update(
+            organization=org, actor=admin, content=item, title="Changed quietly", url=item.url
+        )
+        services.content_publish(organization=org, actor=admin, content=item)
+        item.refresh_from_db()
+        assert pending.status == "pending" and item.title == "Our new office opens"
+
+
 def test_invalid_suggestion_keeps_what_was_typed(org, employee, client_for):
     response = client_for(employee).post(
         f"/o/{org.slug}/content/suggest/",

@@ -13,6 +13,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -58,7 +59,7 @@ def public_address(ip: str) -> bool:
     )
 
 
-_lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="og-dns")
+_lookups = ThreadPoolExecutor(max_workers=16, thread_name_prefix="og-dns")
 
 
 def _resolve(host: str, port: int, allow: Callable[[str], bool], timeout: float = TIMEOUT) -> str:
@@ -67,6 +68,7 @@ def _resolve(host: str, port: int, allow: Callable[[str], bool], timeout: float 
     try:
         infos = lookup.result(timeout=timeout)
     except FutureTimeout as exc:
+        lookup.cancel()  # if it has not started yet; a started lookup ends with the resolver's own timeout
         raise PreviewError(f"Looking up {host} took too long.") from exc
     except (socket.gaierror, UnicodeError) as exc:
         raise PreviewError(f"Could not find {host}.") from exc
@@ -119,6 +121,21 @@ def _get(url: str, allow: Callable[[str], bool], timeout: float, deadline: float
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # Every read has its own timeout; this watchdog bounds them all together (a page that sends its
+    # headers or body a byte at a time): at the deadline it shuts the socket, and the read in progress ends.
+    expired = threading.Event()
+
+    def cut_off():
+        expired.set()
+        if conn.sock is not None:
+            try:
+                conn.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    watchdog = threading.Timer(_left(deadline), cut_off)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         conn.request(
             "GET",
@@ -139,10 +156,15 @@ def _get(url: str, allow: Callable[[str], bool], timeout: float, deadline: float
                 if not chunk:
                     break
                 body += chunk
+        if expired.is_set():
+            raise PreviewError("The page took too long to answer.")
         return response.status, headers, bytes(body)
     except (OSError, http.client.HTTPException) as exc:
+        if expired.is_set():
+            raise PreviewError("The page took too long to answer.") from exc
         raise PreviewError(f"Could not load the page ({type(exc).__name__}).") from exc
     finally:
+        watchdog.cancel()
         conn.close()
 
 

@@ -169,3 +169,34 @@ def test_a_page_that_drips_slowly_is_given_up_on_the_whole_deadline():
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+class _SlowHeaders(BaseHTTPRequestHandler):
+    """Sends its status line and headers a few bytes at a time, each well inside the read timeout."""
+
+    def do_GET(self):  # noqa: N802
+        try:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 200:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def test_headers_that_drip_slowly_are_given_up_on_the_whole_deadline_too():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHeaders)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(PreviewError, match="took too long"):
+            fetch_preview(
+                f"http://127.0.0.1:{httpd.server_address[1]}/", allow=lambda ip: True, timeout=2.0, deadline=0.6
+            )
+        assert time.monotonic() - started < 8  # the headers alone would take 13 s
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -1,9 +1,13 @@
 """Organizations in the platform operator's Django admin (advocacy/accounts/admin.py explains why
 tenant-owned models are not registered)."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 
 from advocacy.audit.services import audit_record
 
@@ -37,6 +41,14 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.fields
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as exc:  # the first admin's invitation email was refused: nothing was saved
+            messages.error(request, " ".join(exc.messages))
+            typed = {key: request.POST.get(key, "") for key in ("name", "slug", "first_admin_email")}
+            return HttpResponseRedirect(f"{request.path}?{urlencode(typed)}")
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

@@ -444,8 +444,12 @@ def _roster_outcome(row, outcome: str, reason: str, roles: list[str] | None = No
     }
 
 
-def _roster_process_rows(*, organization: Organization, actor, rows, earlier: list[dict]) -> list[dict]:
-    """Decide and apply one chunk of rows; `earlier` is the report so far (for duplicates)."""
+def _roster_process_rows(
+    *, organization: Organization, actor, rows, earlier: list[dict], outbox: list | None = None
+) -> list[dict]:
+    """Decide and apply one chunk of rows; `earlier` is the report so far (for duplicates). With an
+    `outbox`, invitation emails are not sent here but listed there as (report index, invitation, token)
+    for the caller to send once the chunk is committed."""
     from django.core.validators import validate_email
 
     from . import roster
@@ -504,9 +508,17 @@ def _roster_process_rows(*, organization: Organization, actor, rows, earlier: li
             report.append(_roster_outcome(row, "skipped", "Already invited (invitation pending)", roles))
             continue
         try:
-            invitation_create(
-                organization=organization, actor=actor, email=email, roles=roles, team=team, full_name=row.name
+            invitation, raw = invitation_create(
+                organization=organization,
+                actor=actor,
+                email=email,
+                roles=roles,
+                team=team,
+                full_name=row.name,
+                send_email=outbox is None,
             )
+            if outbox is not None:
+                outbox.append((len(report), invitation, raw))
         except ValidationError as exc:
             seen.pop(email, None)
             report.append(_roster_outcome(row, "rejected", " ".join(exc.messages), roles))
@@ -554,19 +566,51 @@ def roster_import_run(*, organization: Organization, roster_import_id: int, chun
                     return
                 report = list(locked.report)[:start]
                 chunk = rows[start : start + size]
+                outbox: list = []
+                offset = len(report)
                 report += _roster_process_rows(
-                    organization=organization, actor=locked.uploaded_by, rows=chunk, earlier=report
+                    organization=organization, actor=locked.uploaded_by, rows=chunk, earlier=report, outbox=outbox
                 )
                 locked.report = report
                 locked.processed_rows = start + len(chunk)
                 locked.status = RosterImport.Status.RUNNING
                 locked.save(update_fields=["report", "processed_rows", "status"])
+            # The chunk is committed: its emails go now (a rolled-back chunk sent nothing).
+            _roster_send(organization, roster_import_id, [(offset + i, inv, raw) for i, inv, raw in outbox])
     except Exception as exc:
         with organization_scope(organization):
             RosterImport.objects.filter(organization=organization, pk=roster_import_id).update(
                 status=RosterImport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:1000]
             )
         raise
+
+
+def _roster_send(organization: Organization, roster_import_id: int, outbox: list) -> None:
+    """Send a committed chunk's invitation emails. One the mail server refuses is withdrawn (so the
+    address can be invited again) and its report line says why."""
+    from .models import RosterImport
+
+    refused = {}
+    for index, invitation, raw in outbox:
+        try:
+            _send_invitation_email(invitation, raw, organization)
+        except ValidationError as exc:
+            refused[index] = (
+                invitation.pk,
+                " ".join(exc.messages).replace("so nothing was saved", "so it was withdrawn"),
+            )
+    if not refused:
+        return
+    with organization_scope(organization):
+        locked = RosterImport.objects.select_for_update().get(organization=organization, pk=roster_import_id)
+        report = list(locked.report)
+        for index, (_pk, reason) in refused.items():
+            report[index] = {**report[index], "outcome": "rejected", "reason": reason}
+        locked.report = report
+        locked.save(update_fields=["report"])
+        Invitation.objects.filter(organization=organization, pk__in=[pk for pk, _ in refused.values()]).update(
+            revoked_at=timezone.now()
+        )
 
 
 @transaction.atomic

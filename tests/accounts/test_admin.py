@@ -172,3 +172,18 @@ def test_operator_adds_an_organization_and_its_first_admin_is_invited(
     assert [m.to for m in mailoutbox] == [["boss@initech.example"]] and "Initech" in mailoutbox[0].subject
     # the change page has no such field: the organization has its admin (or their invitation)
     assert b"first_admin_email" not in client.get(f"/admin/tenancy/organization/{initech.pk}/change/").content
+
+
+def test_a_refused_first_admin_email_creates_nothing_and_keeps_what_was_typed(client_for, operator, settings):
+    from advocacy.tenancy.models import Organization
+    from tests.tenancy.test_teams_invitations_settings import RefusingMailServer
+
+    settings.EMAIL_BACKEND = "tests.tenancy.test_teams_invitations_settings.RefusingMailServer"
+    client = client_for(operator)
+    typed = {"name": "Initech", "slug": "initech", "first_admin_email": RefusingMailServer.REFUSED, "settings": "{}"}
+    response = client.post("/admin/tenancy/organization/add/", typed)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/tenancy/organization/add/?")
+    assert not Organization.objects.filter(slug="initech").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "could not be sent" in page
+    assert 'value="Initech"' in page and f'value="{RefusingMailServer.REFUSED}"' in page

@@ -183,7 +183,7 @@ def test_running_twice_creates_nothing_more(roster_org, admin):
     assert again.report == result.report
 
 
-def test_a_crash_midway_resumes_without_duplicates(roster_org, admin, monkeypatch):
+def test_a_crash_midway_resumes_without_duplicates(roster_org, admin, monkeypatch, mailoutbox):
     """A worker dying in the middle keeps the committed chunks; the next run continues after them."""
     org = roster_org
     roster_import = scoped(
@@ -214,6 +214,10 @@ def test_a_crash_midway_resumes_without_duplicates(roster_org, admin, monkeypatc
     assert [e["row"] for e in done.report] == [2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13]
     assert [e["outcome"] for e in done.report].count("created") == 4
     assert len(invitations(org)) == 5  # 4 new + the one that existed, none twice
+    # one email each: the chunk that rolled back had sent none
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        ["ada@example.com", "grace@example.com", "multi@example.com", "default@example.com"]
+    )
 
 
 def test_progress_is_committed_per_chunk(roster_org, admin, monkeypatch):
@@ -394,4 +398,8 @@ def test_a_row_whose_email_cannot_be_sent_is_rejected_and_the_rest_go_out(roster
     rows = by_row(result)
     assert rows[2]["outcome"] == "rejected" and "could not be sent" in rows[2]["reason"]
     assert rows[3]["outcome"] == "created"
-    assert invitations(roster_org) == ["cy@example.com", "invited@example.com"]
+    open_ones = scoped(
+        roster_org, lambda: sorted(Invitation.objects.filter(revoked_at__isnull=True).values_list("email", flat=True))
+    )
+    assert open_ones == ["cy@example.com", "invited@example.com"]  # the refused one was withdrawn
+    assert "so it was withdrawn" in rows[2]["reason"]

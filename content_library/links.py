@@ -126,12 +126,10 @@ def cache_link(code: str, organization_id: int, destination: str) -> None:
     client().set(link_key(code), f"{organization_id}\t{destination}", ex=LINK_TTL)
 
 
-def cache_links(entries: list[tuple[str, str]], organization_id: int) -> None:
-    """Many (code, destination) of one organization in one round trip."""
-    pipe = client().pipeline(transaction=False)
-    for code, destination in entries:
-        pipe.set(link_key(code), f"{organization_id}\t{destination}", ex=LINK_TTL)
-    pipe.execute()
+def forget_links(codes: list[str], batch: int = 1000) -> None:
+    """Drop many cached links (the next click on each reads the database again)."""
+    for start in range(0, len(codes), batch):
+        client().delete(*(link_key(code) for code in codes[start : start + batch]))
 
 
 def forget_link(code: str) -> None:

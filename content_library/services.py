@@ -562,19 +562,22 @@ def content_update(
 
 def _retarget_shares(organization, item: ContentItem) -> int:
     """After an item's link changes, its tracked links lead to the new address (with each share's own
-    UTM parameters): posts already out there follow a corrected or moved page."""
+    UTM parameters): posts already out there follow a corrected or moved page. One UPDATE per
+    (network, campaign) pair, however many shares; their cached links are dropped after the commit and
+    read again from the database on their next click."""
     if not item.url:
         return 0  # a graphic that lost its link: its shares keep the last address they had
-    shares = list(
-        Share.objects.filter(organization=organization, content=item, code__isnull=False).select_related("campaign")
-    )
-    for share in shares:
-        share.destination = tracked_destination(item.url, network=share.network, campaign=share.campaign)
-    Share.objects.bulk_update(shares, ["destination"], batch_size=500)
-    entries = [(share.code, share.destination) for share in shares]
-    organization_id = organization.pk
-    transaction.on_commit(lambda: links.cache_links(entries, organization_id))
-    return len(shares)
+    shares = Share.objects.filter(organization=organization, content=item, code__isnull=False)
+    pairs = list(shares.values_list("network", "campaign_id").distinct().order_by())
+    campaigns = Campaign.objects.filter(organization=organization, pk__in={c for _, c in pairs if c}).in_bulk()
+    for network, campaign_id in pairs:
+        destination = tracked_destination(item.url, network=network, campaign=campaigns.get(campaign_id))
+        same = shares.filter(network=network)
+        same = same.filter(campaign_id=campaign_id) if campaign_id else same.filter(campaign__isnull=True)
+        same.update(destination=destination)
+    codes = list(shares.values_list("code", flat=True))
+    transaction.on_commit(lambda: links.forget_links(codes))
+    return len(codes)
 
 
 def _publish(organization, actor, item: ContentItem) -> None:

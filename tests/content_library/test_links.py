@@ -348,3 +348,31 @@ def test_tracked_links_follow_an_approved_change_of_the_items_link(org, admin, p
     assert parse_qs(urlsplit(location).query)["utm_source"] == ["linkedin"]
     links.forget_link(prepared_share.code)  # the database says the same
     assert click(prepared_share.code, ip="203.0.113.92")["Location"] == location
+
+
+def test_following_a_new_address_costs_the_same_for_many_shares(org, admin):
+    from django.test.utils import CaptureQueriesContext
+
+    from advocacy.permissions import Role
+    from tests.content_library.factories import ShareFactory
+    from tests.factories import MembershipFactory
+
+    other_admin = MembershipFactory(organization=org, roles=[Role.ADMIN]).user
+
+    def approve_move(shares):
+        item = ContentItemFactory(organization=org)
+        for n in range(shares):
+            ShareFactory(
+                organization=org, content=item, network=["linkedin", "x", "bluesky"][n % 3], code=f"m{item.pk}x{n}"
+            )
+        with organization_scope(org):
+            revision = services.content_update(
+                organization=org, actor=admin, content=item, title=item.title, url=f"https://news.example.com/{item.pk}"
+            )
+            with CaptureQueriesContext(connection) as queries:
+                services.revision_approve(organization=org, actor=other_admin, revision=revision)
+            moved = set(Share.objects.filter(content=item).values_list("destination", flat=True))
+        assert all(d.startswith(f"https://news.example.com/{item.pk}?utm_source=") for d in moved)
+        return len(queries)
+
+    assert approve_move(3) == approve_move(60)

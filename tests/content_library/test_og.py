@@ -156,21 +156,6 @@ class _SlowDrip(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_page_that_drips_slowly_is_given_up_on_the_whole_deadline():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _SlowDrip)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        started = time.monotonic()
-        with pytest.raises(PreviewError, match="took too long"):
-            fetch_preview(
-                f"http://127.0.0.1:{httpd.server_address[1]}/", allow=lambda ip: True, timeout=2.0, deadline=0.6
-            )
-        assert time.monotonic() - started < 8  # well before the 10 s the whole page takes
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 class _SlowHeaders(BaseHTTPRequestHandler):
     """Sends its status line and headers a few bytes at a time, each well inside the read timeout."""
 
@@ -187,8 +172,10 @@ class _SlowHeaders(BaseHTTPRequestHandler):
         pass
 
 
-def test_headers_that_drip_slowly_are_given_up_on_the_whole_deadline_too():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHeaders)
+@pytest.mark.parametrize("handler", [_SlowDrip, _SlowHeaders], ids=["body", "headers"])
+def test_a_page_that_drips_slowly_is_given_up_on_the_whole_deadline(handler):
+    """Each read comes well inside its timeout; the page would take 10 s or more in all."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         started = time.monotonic()
@@ -196,7 +183,7 @@ def test_headers_that_drip_slowly_are_given_up_on_the_whole_deadline_too():
             fetch_preview(
                 f"http://127.0.0.1:{httpd.server_address[1]}/", allow=lambda ip: True, timeout=2.0, deadline=0.6
             )
-        assert time.monotonic() - started < 8  # the headers alone would take 13 s
+        assert time.monotonic() - started < 8
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -137,16 +137,21 @@ def test_preview_endpoint_refuses_local_addresses(org, admin, employee, client_f
     assert client_for(employee).post(url, {"url": base + "/"}).status_code == 403
 
 
-class _SlowDrip(BaseHTTPRequestHandler):
-    """Answers at once, then sends its page a few bytes at a time, each well inside the read timeout."""
+class _Drip(BaseHTTPRequestHandler):
+    """Sends `chunks` one by one, each well inside the read timeout; with `proper_head` it first answers
+    with a normal status line and headers (a slow body), else the chunks are the head itself."""
+
+    proper_head = True
+    chunks: tuple = ()
 
     def do_GET(self):  # noqa: N802
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.end_headers()
+        if self.proper_head:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
         try:
-            for _ in range(200):
-                self.wfile.write(b"<p>drip</p>")
+            for chunk in self.chunks:
+                self.wfile.write(chunk)
                 self.wfile.flush()
                 time.sleep(0.05)
         except (BrokenPipeError, ConnectionResetError):
@@ -156,20 +161,15 @@ class _SlowDrip(BaseHTTPRequestHandler):
         pass
 
 
-class _SlowHeaders(BaseHTTPRequestHandler):
-    """Sends its status line and headers a few bytes at a time, each well inside the read timeout."""
-
-    def do_GET(self):  # noqa: N802
-        try:
-            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 200:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(0.05)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, *args):
-        pass
+_SlowDrip = type("_SlowDrip", (_Drip,), {"chunks": (b"<p>drip</p>",) * 200})
+_SlowHeaders = type(
+    "_SlowHeaders",
+    (_Drip,),
+    {
+        "proper_head": False,
+        "chunks": tuple(bytes([b]) for b in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 200),
+    },
+)
 
 
 @pytest.mark.parametrize("handler", [_SlowDrip, _SlowHeaders], ids=["body", "headers"])

@@ -124,7 +124,7 @@ if not REDIS_URL:
 
 CACHES = {
     "default": {
-        "BACKEND": "advocacy.core.cache.ReusingRedisCache",
+        "BACKEND": "advocacy.core.cache_backend.ReusingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "advocacy"),
     }

@@ -36,7 +36,7 @@ def test_values_round_trip_through_the_cache():
     serializer; the reading side tells them apart by the pickle's first byte."""
     from django.core.cache import cache
 
-    from advocacy.core.cache import PickleFirstSerializer
+    from advocacy.core.cache_backend import PickleFirstSerializer
 
     values = {"int": 42, "negative": -7, "zero": 0, "text": "42", "list": [1, "a", None], "dict": {"k": (1, 2)}}
     values["bool"] = True

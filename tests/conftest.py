@@ -22,8 +22,9 @@ def clear_cache():
 
     def clear():
         from django.core.cache import cache
+        from django_redis import get_redis_connection
 
-        client = cache._cache.get_client(write=True)
+        client = get_redis_connection("default")
         keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
         if keys:
             client.delete(*keys)

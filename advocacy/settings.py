@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "content_library.middleware.TrackedLinkMiddleware",  # /l/<code> only: answered here, the rest is skipped
     "advocacy.core.request_context.RequestInfoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "advocacy.core.csp.SitePolicyCSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

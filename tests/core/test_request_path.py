@@ -4,14 +4,14 @@ import json
 
 import pytest
 from csp.constants import HEADER
-from csp.utils import build_policy
+from csp.decorators import csp_exempt, csp_update
+from csp.middleware import CSPMiddleware
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from advocacy.accounts.sessions import SessionStore, session_cache_key
-from advocacy.core.csp import SitePolicyCSPMiddleware
 from advocacy.core.storage import StaticStorage
 
 pytestmark = pytest.mark.django_db
@@ -42,33 +42,46 @@ def test_no_session_cookie_means_no_session_key():
     assert session_cache_key(SessionStore()) is None
 
 
-def _respond(response, path="/o/x/"):
-    request = RequestFactory().get(path)
-    middleware = SitePolicyCSPMiddleware(lambda r: response)
-    return middleware(request)
+def _policy(header: str) -> dict[str, set[str]]:
+    directives = (part.split() for part in header.split(";") if part.strip())
+    return {name: set(values) for name, *values in directives}
 
 
-def test_site_policy_header_is_django_csps():
-    response = _respond(HttpResponse("ok"))
-    assert response[HEADER] == build_policy()
-    assert "default-src 'self'" in response[HEADER]
+def _through_csp(view):
+    return CSPMiddleware(view)(RequestFactory().get("/o/x/"))
 
 
-def test_a_per_view_override_still_applies():
-    overridden = HttpResponse("ok")
-    overridden._csp_update = {"img-src": ["https://images.example"]}
-    response = _respond(overridden)
-    assert "https://images.example" in response[HEADER]
-    assert response[HEADER] != build_policy()
-    exempt = HttpResponse("ok")
-    exempt._csp_exempt = True
-    assert HEADER not in _respond(exempt)
+SITE_POLICY = {
+    "default-src": {"'self'"},
+    "script-src": {"'self'"},
+    "style-src": {"'self'"},
+    "img-src": {"'self'", "data:", "https:"},
+    "font-src": {"'self'"},
+    "connect-src": {"'self'"},
+    "frame-ancestors": {"'none'"},
+    "form-action": {"'self'"},
+    "base-uri": {"'self'"},
+    "object-src": {"'none'"},
+}
 
 
-def test_changed_settings_rebuild_the_policy(settings):
-    _respond(HttpResponse("ok"))
-    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
-    assert _respond(HttpResponse("ok"))[HEADER] == "default-src 'none'"
+def test_pages_send_the_site_policy(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200 and _policy(response[HEADER]) == SITE_POLICY
+
+
+def test_views_adjust_the_policy_through_django_csps_decorators():
+    @csp_update({"img-src": ["https://images.example"]})
+    def updated(request):
+        return HttpResponse("ok")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("ok")
+
+    policy = _policy(_through_csp(updated)[HEADER])
+    assert policy["img-src"] == SITE_POLICY["img-src"] | {"https://images.example"}
+    assert HEADER not in _through_csp(exempt)
 
 
 def test_static_urls_come_from_the_manifest(tmp_path):

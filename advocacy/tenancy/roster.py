@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from advocacy.core.csv import csv_stream
 from advocacy.permissions import Role
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -40,7 +41,6 @@ ROLE_ALIASES = (
 
 OUTCOMES = ("created", "skipped", "rejected")
 REPORT_COLUMNS = ("row", "name", "email", "team", "roles", "outcome", "reason")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -154,18 +154,7 @@ def parse_roles(value: str) -> tuple[list[str], list[str]]:
     return sorted(roles), unknown
 
 
-def escape_cell(value) -> str:
-    """Defuse spreadsheet formulas: a cell starting with = + - @ tab or CR gets a leading '."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def report_csv(report: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(REPORT_COLUMNS)
-    for entry in report:
-        writer.writerow([escape_cell(entry.get(column, "")) for column in REPORT_COLUMNS])
-    return out.getvalue()
+    return "".join(
+        csv_stream(([entry.get(column, "") for column in REPORT_COLUMNS] for entry in report), REPORT_COLUMNS)
+    )

@@ -1,10 +1,13 @@
-"""Celery app. Beat schedules are declared once here (BEAT_SCHEDULE) and stored in the database by
-django-celery-beat's DatabaseScheduler, so admins can see them."""
+"""Celery app. Beat schedules are declared by each app in its registration (`AppRegistration.beat`,
+advocacy/core/registry.py) and stored in the database by django-celery-beat's DatabaseScheduler, so
+admins can see them."""
 
 import os
+from collections.abc import Iterator, Mapping
 
 from celery import Celery
-from celery.schedules import crontab
+
+from advocacy.core import registry
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
 
@@ -12,19 +15,19 @@ app = Celery("advocacy")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# name -> {"task": ..., "schedule": seconds or crontab}; each app adds its jobs here.
-BEAT_SCHEDULE: dict = {}
 
-# content library: buffered tracked-link clicks -> PostgreSQL rollups; the weekly digest; expiry
-BEAT_SCHEDULE["content-flush-clicks"] = {"task": "content_library.tasks.dispatch_click_flush", "schedule": 5.0}
-BEAT_SCHEDULE["content-weekly-digest"] = {
-    "task": "content_library.tasks.weekly_digest_all",
-    "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
-}
-BEAT_SCHEDULE["content-expire"] = {"task": "content_library.tasks.expire_content_all", "schedule": crontab(minute=15)}
-# policies: pending acknowledgements and due reviews, daily (a second run in the same interval sends nothing)
-BEAT_SCHEDULE["policies-reminders"] = {
-    "task": "policies.tasks.send_policy_reminders_all",
-    "schedule": crontab(minute=30, hour=7),
-}
-app.conf.beat_schedule = BEAT_SCHEDULE
+class BeatSchedule(Mapping):
+    """name -> {"task": ..., "schedule": ...} of every installed app. This module is imported with the
+    settings, before the apps are loaded; the entries are collected when beat first reads them."""
+
+    def __getitem__(self, name: str) -> dict:
+        return registry.beat_schedule()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.beat_schedule())
+
+    def __len__(self) -> int:
+        return len(registry.beat_schedule())
+
+
+app.conf.beat_schedule = BeatSchedule()

@@ -1,19 +1,18 @@
 """Demo data for `manage.py seed_demo`: organizations acme and globex with one person per role and
-~20 employees in teams. Each app adds a seeder (dotted path) to SEEDERS; a seeder receives the
-organization (already active) and a dict of the demo people, and must be idempotent."""
+~20 employees in teams. Each app declares its seeders (dotted paths) in its registration
+(`AppRegistration.seeders`, advocacy/core/registry.py); a seeder receives the demo organization
+(already active: its organization, people and teams) and must be idempotent."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.module_loading import import_string
 
+from advocacy.core.registry import demo_seeders
 from advocacy.permissions import Role
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership, Organization, Team
-
-SEEDERS: list[str] = ["policies.demo.seed", "content_library.demo.seed"]
 
 ORGS = [("acme", "Acme Corporation"), ("globex", "Globex")]
 TEAMS = ["Marketing", "Engineering", "Sales", "People"]
@@ -139,8 +138,8 @@ def seed_organization(slug: str, name: str, password: str) -> DemoOrg:
             people["employees"].append(user)
         _pending_invitations(organization, people["admin"], teams)
         demo = DemoOrg(organization, people, teams)
-        for path in SEEDERS:
-            import_string(path)(demo)
+        for seed in demo_seeders():
+            seed(demo)
     return demo
 
 

@@ -1,11 +1,18 @@
 """The one permission map: role -> allowed actions. Views, the API and templates all ask here.
 
-Each app adds its actions to ACTIONS below; a test walks the whole map.
+Each app declares its actions with the roles allowed to perform them in its registration
+(`AppRegistration.actions`, advocacy/core/registry.py); the map is collected from every installed
+app on first use and then kept. `ACTIONS` (action -> frozenset of roles) reads it; a test walks the
+whole map.
 """
 
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
+from types import MappingProxyType
 
 from django.db import models
+
+from advocacy.core import registry
 
 
 class Role(models.TextChoices):
@@ -18,37 +25,22 @@ class Role(models.TextChoices):
 EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 
-# action -> roles allowed to perform it
-ACTIONS: dict[str, frozenset[Role]] = {
-    # organization and people
-    "org.view": EVERYONE,
-    "org.settings": ADMIN,
-    "members.view": frozenset({Role.ADMIN, Role.HR}),
-    "members.manage": ADMIN,
-    "invitations.manage": ADMIN,
-    "teams.view": EVERYONE,
-    "teams.manage": ADMIN,
-    "audit.view": ADMIN,
-    "audit.export": ADMIN,
-    # policies: HR writes, reviews and publishes; admins follow the tracking; everyone reads and acknowledges
-    "policies.view": EVERYONE,
-    "policies.author": frozenset({Role.HR}),
-    "policies.review": frozenset({Role.HR}),
-    "policies.publish": frozenset({Role.HR}),
-    "policies.track": frozenset({Role.HR, Role.ADMIN}),
-    "policies.remind": frozenset({Role.HR}),
-    "policies.answer": frozenset({Role.HR}),
-    "policies.settings": frozenset({Role.HR, Role.ADMIN}),
-    # content library: everyone browses, shares and suggests; admins curate; moderators may approve
-    # when the organization allows it (checked by content_library.services.may_approve)
-    "content.view": EVERYONE,
-    "content.share": EVERYONE,
-    "content.suggest": EVERYONE,
-    "content.manage": ADMIN,
-    "content.approve": frozenset({Role.ADMIN, Role.MODERATOR}),
-    "content.results": ADMIN,
-    "content.settings": ADMIN,
-}
+ACTIONS: Mapping[str, frozenset[Role]]  # annotation only: the module's __getattr__ answers with action_map()
+
+
+@cache
+def action_map() -> Mapping[str, frozenset[Role]]:
+    """action -> roles allowed to perform it, from every installed app (read-only)."""
+    return MappingProxyType(
+        {action: frozenset(Role(role) for role in roles) for action, roles in registry.permission_actions().items()}
+    )
+
+
+def __getattr__(name: str):
+    # `from advocacy.permissions import ACTIONS` after the apps are loaded: the collected map
+    if name == "ACTIONS":
+        return action_map()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def allowed_actions(roles) -> frozenset[str]:
@@ -57,10 +49,11 @@ def allowed_actions(roles) -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def _allowed_actions(roles: frozenset) -> frozenset[str]:
-    return frozenset(action for action, allowed in ACTIONS.items() if roles & allowed)
+    return frozenset(action for action, allowed in action_map().items() if roles & allowed)
 
 
 def role_may(roles, action: str) -> bool:
-    if action not in ACTIONS:
-        raise KeyError(f"Unknown action {action!r}: add it to advocacy.permissions.ACTIONS")
-    return bool(set(roles or ()) & ACTIONS[action])
+    allowed = action_map().get(action)
+    if allowed is None:
+        raise KeyError(f"Unknown action {action!r}: no installed app declares it (AppRegistration.actions)")
+    return bool(set(roles or ()) & allowed)

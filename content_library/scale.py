@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from advocacy.core.scale import option, scale_step
 from advocacy.tenancy.models import Membership
-from bench.generators import option, scale_step
 
 from .models import ClickDaily, ContentHashtag, ContentItem, Hashtag, Share
 from .networks import ALL_NETWORKS

@@ -1,4 +1,10 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+
+from advocacy.core.registry import AppRegistration, NavItem
+from advocacy.permissions import EVERYONE, Role
+
+HR = frozenset({Role.HR})
 
 
 class PoliciesConfig(AppConfig):
@@ -6,6 +12,62 @@ class PoliciesConfig(AppConfig):
     label = "policies"
     verbose_name = "Policies"
     default_auto_field = "django.db.models.BigAutoField"
+    registration = AppRegistration(
+        # HR writes, reviews and publishes; admins follow the tracking; everyone reads and acknowledges
+        actions={
+            "policies.view": EVERYONE,
+            "policies.author": HR,
+            "policies.review": HR,
+            "policies.publish": HR,
+            "policies.track": {Role.HR, Role.ADMIN},
+            "policies.remind": HR,
+            "policies.answer": HR,
+            "policies.settings": {Role.HR, Role.ADMIN},
+        },
+        nav=(
+            NavItem(
+                "Policies",
+                "Policies",
+                "policies_list",
+                "policies.view",
+                "file",
+                description="Read the policies that apply to you and acknowledge them.",
+                position=200,
+            ),
+            NavItem(
+                "Policies",
+                "Questions",
+                "policies_questions",
+                "policies.answer",
+                "help",
+                description="Questions and feedback from employees, waiting for an answer.",
+                position=210,
+            ),
+            NavItem(
+                "Policies",
+                "Policy settings",
+                "policies_settings",
+                "policies.settings",
+                "settings",
+                description="Sharing gate, reminders and review rules for policies.",
+                position=220,
+            ),
+        ),
+        url_prefix="policies/",
+        urls="policies.urls",
+        api_urls="policies.api_urls",
+        # pending acknowledgements and due reviews, daily (a second run in the same interval sends nothing)
+        beat={
+            "policies-reminders": {
+                "task": "policies.tasks.send_policy_reminders_all",
+                "schedule": crontab(minute=30, hour=7),
+            },
+        },
+        seeders=("policies.demo.seed",),
+        scale_steps=("policies.scale.generate_policy_acknowledgements",),
+        url_kwargs="tests.policies.url_kwargs.MAKERS",
+        request_prefetch="policies.caching.request_keys",
+    )
 
     def ready(self):
         from .caching import connect_signals

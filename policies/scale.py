@@ -4,7 +4,7 @@ acknowledgement by most of its members (bulk SQL, tops up), plus the setup of th
 from django.db import connection
 from django.utils import timezone
 
-from bench.generators import option, scale_step
+from advocacy.core.scale import option, scale_step
 
 from .markup import render_markdown, sha256_of
 from .models import Policy, PolicyVersion

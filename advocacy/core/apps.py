@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 
+from .registry import AppRegistration
+
 
 class CoreConfig(AppConfig):
     name = "advocacy.core"
     label = "core"
+    registration = AppRegistration(
+        # generated members and small organizations: the data every app's later steps build on
+        scale_steps=("advocacy.core.scale.generate_members", "advocacy.core.scale.generate_small_organizations"),
+    )

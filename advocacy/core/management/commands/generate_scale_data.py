@@ -1,6 +1,7 @@
 """`manage.py generate_scale_data --employees N [--orgs M]`: data at scale for benchmarks.
 
-Runs the steps listed in bench.generators.GENERATORS, each inside the organization's scope. Totals
+Runs the scale steps every installed app declares (AppRegistration.scale_steps, see
+advocacy/core/scale.py), in INSTALLED_APPS order, each inside the organization's scope. Totals
 are topped up: running twice with the same numbers adds nothing; a bigger number adds the difference.
 """
 
@@ -9,15 +10,11 @@ import time
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
+from advocacy.core.registry import scale_steps
+from advocacy.core.scale import ScaleContext
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Organization
-from bench.generators import GENERATORS, ScaleContext
-
-
-def steps():
-    return [(path, import_string(path)) for path in GENERATORS]
 
 
 class Command(BaseCommand):
@@ -28,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--organization", default="acme", help="slug of the organization (created if missing)")
-        for _path, step in steps():
+        for _path, step in scale_steps():
             for opt in getattr(step, "scale_options", ()):
                 parser.add_argument(*opt.flags, **opt.kwargs)
 
@@ -42,7 +39,7 @@ class Command(BaseCommand):
         # Hashed once: every generated person gets the demo password without 10,000 hashings.
         ctx = ScaleContext(options=options, password_hash=make_password(settings.DEMO_PASSWORD), log=self.stdout.write)
         started = time.monotonic()
-        for path, step in steps():
+        for path, step in scale_steps():
             step_started = time.monotonic()
             with organization_scope(organization):
                 step(organization, ctx)

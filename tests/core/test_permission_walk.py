@@ -3,10 +3,10 @@ member whose only role lacks that action, for every method the page accepts, and
 
 import pytest
 
+from advocacy.core.registry import url_kwarg_makers
 from advocacy.permissions import Role, role_may
 from tests.factories import MembershipFactory
 from tests.tenancy.test_cross_tenant_urls import _fill, _keywords, _rows_of, org_routes
-from tests.url_kwargs import KWARG_MAKERS
 
 PAGE_PREFIX = "o/<slug:org_slug>/"
 
@@ -35,7 +35,7 @@ def test_the_walk_covers_every_guarded_area():
 def test_a_role_without_the_action_gets_403_and_changes_nothing(route, action, role, org, client):
     values = {"org_slug": org.slug}
     for keyword in _keywords(route):
-        values[keyword] = KWARG_MAKERS[keyword](org)
+        values[keyword] = url_kwarg_makers()[keyword](org)
     url = _fill(route, values)
     client.force_login(MembershipFactory(organization=org, roles=[role]).user)
     before = _rows_of(org)

@@ -5,7 +5,7 @@ pattern with ids refuses another organization's ids under one's own address, cha
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.url_kwargs import KWARG_MAKERS
+from advocacy.core.registry import url_kwarg_makers
 
 ORG_PREFIXES = ("o/<slug:org_slug>/", "api/v1/o/<slug:org_slug>/")
 
@@ -48,8 +48,9 @@ def test_there_are_org_routes():
 
 
 def test_every_url_keyword_has_a_maker():
-    missing = sorted({kw for route, _ in org_routes() for kw in _keywords(route) if kw not in KWARG_MAKERS})
-    assert not missing, f"add makers to tests/url_kwargs.py for: {missing}"
+    makers = url_kwarg_makers()
+    missing = sorted({kw for route, _ in org_routes() for kw in _keywords(route) if kw not in makers})
+    assert not missing, f"declare makers for {missing} in the app's registration (AppRegistration.url_kwargs)"
 
 
 @pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_every_url_keyword_has_a_maker():
 def test_member_of_another_org_gets_404(route, org, admin, other_org, other_admin, client):
     values = {"org_slug": org.slug}
     for keyword in _keywords(route):
-        values[keyword] = KWARG_MAKERS[keyword](org)
+        values[keyword] = url_kwarg_makers()[keyword](org)
     url = _fill(route, values)
     client.force_login(other_admin)
     for method in ("get", "post", "put", "patch", "delete"):
@@ -94,7 +95,7 @@ def test_another_orgs_ids_under_ones_own_address_are_404_and_change_nothing(rout
 
     values = {"org_slug": other_org.slug}
     for keyword in _keywords(route):
-        values[keyword] = KWARG_MAKERS[keyword](org)
+        values[keyword] = url_kwarg_makers()[keyword](org)
     url = _fill(route, values)
     everything = MembershipFactory(organization=other_org, roles=[r.value for r in Role]).user
     client.force_login(everything)

@@ -13,7 +13,8 @@ ports of 127.0.0.1 with their data under var/. Concurrent dev.py processes share
 to exit stops them, and a server left behind by a crashed run is adopted by the next one.
 The embedded PostgreSQL runs with fsync off: fast, and disposable (`rm -rf var/postgres` resets it).
 
-Only the standard library and the two wheels are used here: Django is imported by the child processes.
+`run` hands the processes of Procfile.dev (web, Celery worker, Celery beat) to honcho. Only the standard
+library, honcho and the two wheels are used here: Django is imported by the child processes.
 """
 
 # The commands run here are built from constants of this file, and the SQL from constants too.
@@ -35,9 +36,13 @@ import time
 import warnings
 from pathlib import Path
 
+from honcho.environ import parse_procfile
+from honcho.manager import Manager
+from honcho.printer import Printer
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
-CHILDREN_FILE = VAR / "run-children.json"
+PROCFILE = ROOT / "Procfile.dev"
 PY = sys.executable
 APP_DB = "advocacy"  # name of both the database and its (non-superuser) owner role
 DEMO_ORGS = ("acme", "globex")
@@ -329,12 +334,6 @@ def run_foreground(command: list[str]) -> int:
     return 128 - code if code < 0 else code
 
 
-def stream(name: str, process: subprocess.Popen) -> None:
-    for line in process.stdout:
-        sys.stdout.write(f"{name:<7}| {line}")
-        sys.stdout.flush()
-
-
 def http_answers(port: int) -> bool:
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -355,31 +354,45 @@ def banner(url: str) -> None:
     print("\n".join(lines), flush=True)
 
 
-def terminate_groups(pids: list[int], alive) -> None:
-    """SIGTERM the process groups led by `pids`, SIGKILL those still alive after a grace period."""
-    for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        living = [pid for pid in pids if alive(pid)]
-        for pid in living:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, sig)
-        deadline = time.monotonic() + grace
-        while any(alive(pid) for pid in living) and time.monotonic() < deadline:
-            time.sleep(0.1)
+def announce_when_up(port: int, url: str, stop: threading.Event) -> None:
+    """The banner once the site answers, after the first seconds of start-up chatter (so it stays in view)."""
+    if stop.wait(4):
+        return
+    while not stop.is_set():
+        if http_answers(port):
+            banner(url)
+            return
+        stop.wait(0.5)
 
 
 def stop_leftover_children() -> None:
-    """Stop the web/worker/beat of an earlier `dev.py run` that was killed outright (kill -9)."""
-    try:
-        left = json.loads(CHILDREN_FILE.read_text())
-    except (OSError, ValueError):
+    """Stop the web/worker/beat of an earlier `dev.py run` of this checkout that was killed outright (kill -9):
+    each child carries its run's pid in DEV_RUN_OWNER and leads its own process group (honcho starts it so)."""
+    proc = Path("/proc")
+    if not proc.exists():
         return
-    if process_is(left.get("owner"), "dev.py"):
-        return  # that run is still going: they are its children
-    pids = [pid for pid in left.get("children", []) if process_is(pid, PY)]
-    if pids:
-        log(f"stopping processes {pids} left behind by an earlier run")
-        terminate_groups(pids, lambda pid: process_is(pid, PY))
-    CHILDREN_FILE.unlink(missing_ok=True)
+    stopped = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            if (entry / "cwd").resolve() != ROOT:  # another checkout's run is not ours to stop
+                continue
+        except OSError:
+            continue
+        owner = next((item[len(b"DEV_RUN_OWNER=") :] for item in environ if item.startswith(b"DEV_RUN_OWNER=")), None)
+        if owner is None or not owner.isdigit() or process_is(int(owner), "dev.py"):
+            continue
+        pid = int(entry.name)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if os.getpgid(pid) == pid:
+                log(f"stopping process {pid} left behind by an earlier run")
+                os.killpg(pid, signal.SIGTERM)
+                stopped.append(pid)
+    deadline = time.monotonic() + 15
+    while any(process_is(pid, "") for pid in stopped) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def cmd_run(args: list[str]) -> int:
@@ -400,50 +413,31 @@ def cmd_run(args: list[str]) -> int:
         log(f"port {wanted} is taken; serving on {port}")
     url = f"http://127.0.0.1:{port}/"
     os.environ.setdefault("SITE_URL", url.rstrip("/"))
-    os.environ["PYTHONUNBUFFERED"] = "1"
-    celery = [PY, "-m", "celery", "-A", "advocacy"]
-    commands = {
-        "web": [PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        "worker": [*celery, "worker", "-l", "info", "-c", "2"],
-        "beat": [*celery, "beat", "-l", "info", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"],
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "PATH": os.pathsep.join([str(Path(PY).parent), os.environ.get("PATH", "")]),  # `python` is ours
+        "PYTHONUNBUFFERED": "1",
+        "DEV_RUN_OWNER": str(os.getpid()),
     }
-
-    children: dict[str, subprocess.Popen] = {}
+    # honcho runs the processes of Procfile.dev, each in its own process group, prefixes their output
+    # with its name, stops all of them on Ctrl-C (or SIGTERM) and all the others when one exits.
+    manager = Manager(Printer(sys.stdout, time_format="%H:%M:%S"))
+    for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
+        manager.add_process(name, command, env=env, cwd=str(ROOT))
+    stop = threading.Event()
+    threading.Thread(target=announce_when_up, args=(port, url, stop), daemon=True).start()
+    signal.signal(signal.SIGHUP, lambda signum, frame: os.kill(os.getpid(), signal.SIGTERM))
     try:
-        for name, command in commands.items():
-            # Each child leads its own process group, so Ctrl-C reaches only us and we stop them in order.
-            children[name] = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                errors="replace",
-                start_new_session=True,
-            )
-            threading.Thread(target=stream, args=(name, children[name]), daemon=True).start()
-        pids = [process.pid for process in children.values()]
-        VAR.mkdir(exist_ok=True)
-        CHILDREN_FILE.write_text(json.dumps({"owner": os.getpid(), "children": pids}))
-        started, announced = time.monotonic(), False
-        while True:
-            for name, process in children.items():
-                if process.poll() is not None:
-                    log(f"{name} exited with code {process.returncode}; stopping everything")
-                    return 1
-            # After the first seconds of start-up chatter, so that the banner stays in view.
-            if not announced and time.monotonic() - started > 4 and http_answers(port):
-                banner(url)
-                announced = True
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        log("stopping")
-        return 0
+        manager.loop()
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
-        by_pid = {process.pid: process for process in children.values()}
-        terminate_groups(list(by_pid), lambda pid: by_pid[pid].poll() is None)
-        CHILDREN_FILE.unlink(missing_ok=True)
+        stop.set()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the embedded servers are released (atexit) unhurried
+    if manager.returncode in (130, 143):  # stopped by Ctrl-C or SIGTERM (honcho's codes)
+        log("stopped")
+        return 0
+    log(f"a process exited (code {manager.returncode}); the others were stopped")
+    return manager.returncode if manager.returncode and manager.returncode > 0 else 1
 
 
 def cmd_test(args: list[str]) -> int:

@@ -130,7 +130,9 @@ class ContentItem(TenantModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     # When it first went out; never cleared. From then on its words and picture change only by approval.
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, db_constraint=False, null=True, blank=True, related_name="items"
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="items", through="ContentTopic")
     hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="items", through="ContentHashtag")
     target_teams = models.ManyToManyField("tenancy.Team", blank=True, related_name="+", through="ContentTeam")
@@ -185,8 +187,8 @@ def _link(name, left, right, left_field, right_field):
     """A many-to-many link table that carries the organization (it leads the unique constraint)."""
     attrs = {
         "__module__": __name__,
-        left_field: models.ForeignKey(left, on_delete=models.CASCADE, related_name="+"),
-        right_field: models.ForeignKey(right, on_delete=models.CASCADE, related_name="+"),
+        left_field: models.ForeignKey(left, on_delete=models.CASCADE, db_constraint=False, related_name="+"),
+        right_field: models.ForeignKey(right, on_delete=models.CASCADE, db_constraint=False, related_name="+"),
         "Meta": type(
             "Meta",
             (),
@@ -220,7 +222,7 @@ class ContentRevision(TenantModel):
         REJECTED = "rejected", "Rejected"
         SUPERSEDED = "superseded", "Superseded"
 
-    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="revisions")
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, db_constraint=False, related_name="revisions")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
@@ -269,11 +271,14 @@ class Share(TenantModel):
         CONFIRMED = "confirmed", "Shared"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="shares")
-    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="shares")
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, db_constraint=False, related_name="shares")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, db_constraint=False, null=True, blank=True, related_name="shares"
+    )
     network = models.CharField(max_length=16, choices=Network.choices)
     caption = models.TextField(blank=True)
-    code = models.CharField(max_length=16, null=True, blank=True, unique=True)
+    # Unique platform-wide through LinkRoute (a trigger keeps it), unique per organization here.
+    code = models.CharField(max_length=16, null=True, blank=True)
     destination = models.URLField(max_length=2000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARED)
     prepared_at = models.DateTimeField(default=timezone.now)
@@ -284,6 +289,7 @@ class Share(TenantModel):
         ordering = ["-confirmed_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "user", "content", "network"], name="share_unique_link"),
+            models.UniqueConstraint(fields=["organization", "code"], name="share_unique_code"),
         ]
         indexes = [
             models.Index(fields=["organization", "user", "-confirmed_at"], name="share_org_user_conf"),
@@ -300,16 +306,32 @@ class Share(TenantModel):
         return f"{settings.SITE_URL}/l/{self.code}" if self.code else ""
 
 
+class LinkRoute(models.Model):
+    """The routing table of tracked links: code -> organization, for the redirect that starts knowing only
+    the code. Not tenant-owned (no row-level security; it says nothing but which organization a public
+    link belongs to); distributed by `code` under Citus. A trigger on the share table keeps it (insert,
+    change of code, delete), so every writer of shares keeps it without knowing; its primary key keeps
+    codes unique platform-wide."""
+
+    code = models.CharField(max_length=16, primary_key=True)
+    organization = models.ForeignKey("tenancy.Organization", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return self.code
+
+
 class ClickDaily(TenantModel):
     """Countable clicks per share and day, with the share's employee, item, campaign and network
     copied in so results group without joins. Written only by the click flush (upserts)."""
 
-    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="+")
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     day = models.DateField()
     clicks = models.PositiveIntegerField(default=0)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="+")
-    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, db_constraint=False, null=True, blank=True, related_name="+"
+    )
     network = models.CharField(max_length=16, choices=Network.choices)
 
     class Meta:
@@ -324,7 +346,7 @@ class ShareDaily(TenantModel):
     """Confirmed shares per item and day, kept by `share_confirm` (an upsert in its transaction), so the
     feed's "most shared this week" sums at most seven small rows per item instead of counting shares."""
 
-    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     day = models.DateField()
     shares = models.PositiveIntegerField(default=0)
 

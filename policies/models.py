@@ -34,7 +34,7 @@ class Policy(TenantModel):
     audience_all = models.BooleanField(default=True, help_text="Everyone in the organization must acknowledge.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     current_version = models.ForeignKey(
-        "PolicyVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "PolicyVersion", on_delete=models.SET_NULL, db_constraint=False, null=True, blank=True, related_name="+"
     )
     review_due_on = models.DateField(null=True, blank=True)
     refresh_months = models.PositiveSmallIntegerField(
@@ -60,8 +60,8 @@ class Policy(TenantModel):
 class PolicyTeam(TenantModel):
     """A team in a policy's audience (when the audience is not the whole organization)."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="audience_teams")
-    team = models.ForeignKey("tenancy.Team", on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, db_constraint=False, related_name="audience_teams")
+    team = models.ForeignKey("tenancy.Team", on_delete=models.CASCADE, db_constraint=False, related_name="+")
 
     class Meta:
         constraints = [
@@ -85,7 +85,7 @@ class PolicyVersion(TenantModel):
     EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
     OPEN = ("draft", "in_review", "changes_requested", "approved")
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, db_constraint=False, related_name="versions")
     number = models.PositiveIntegerField(null=True, blank=True, help_text="Assigned at publish: v1, v2, ...")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(max_length=160)
@@ -94,7 +94,9 @@ class PolicyVersion(TenantModel):
     content_sha256 = models.CharField(max_length=64, blank=True)
     change_summary = models.CharField(max_length=280, blank=True)
     change_kind = models.CharField(max_length=10, choices=ChangeKind.choices, blank=True)
-    ack_anchor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ack_anchor = models.ForeignKey(
+        "self", on_delete=models.PROTECT, db_constraint=False, null=True, blank=True, related_name="+"
+    )
     quiz_source = models.TextField(blank=True, help_text="The quiz as HR typed it (see the editor's help).")
     pass_mark = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Percent needed to pass.")
     due_on = models.DateField(null=True, blank=True)
@@ -159,7 +161,7 @@ class VersionReview(TenantModel):
         APPROVED = "approved", "Approved"
         CHANGES = "changes", "Changes requested"
 
-    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="reviews")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, db_constraint=False, related_name="reviews")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     comment = models.TextField(blank=True)
@@ -171,7 +173,9 @@ class VersionReview(TenantModel):
 
 
 class QuizAttempt(TenantModel):
-    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="quiz_attempts")
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, db_constraint=False, related_name="quiz_attempts"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
@@ -188,11 +192,14 @@ class QuizAttempt(TenantModel):
 class Acknowledgement(TenantModel):
     """Append-only proof that a person accepted an exact text. A PostgreSQL trigger rejects UPDATE and DELETE."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
-    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, db_constraint=False, related_name="+")
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, db_constraint=False, related_name="acknowledgements"
+    )
     anchor = models.ForeignKey(
         PolicyVersion,
         on_delete=models.PROTECT,
+        db_constraint=False,
         related_name="+",
         help_text="The version that started this acknowledgement cycle (material publish).",
     )
@@ -205,7 +212,9 @@ class Acknowledgement(TenantModel):
     acknowledged_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
-    quiz_attempt = models.ForeignKey(QuizAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quiz_attempt = models.ForeignKey(
+        QuizAttempt, on_delete=models.PROTECT, db_constraint=False, null=True, blank=True, related_name="+"
+    )
     cycle = models.PositiveIntegerField(default=0, help_text="0 for the first acknowledgement, 1 after a refresh...")
     valid_until = models.DateTimeField(null=True, blank=True, help_text="Set when the policy asks for a refresh.")
 
@@ -229,7 +238,7 @@ class Acknowledgement(TenantModel):
 class ReminderLog(TenantModel):
     """Inserted *before* a reminder is sent; the unique key makes a second run of the same job a no-op."""
 
-    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
@@ -253,8 +262,8 @@ class PolicyQuestion(TenantModel):
         QUESTION = "question", "Question"
         FEEDBACK = "feedback", "Feedback"
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="questions")
-    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, db_constraint=False, related_name="questions")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUESTION)
     body = models.TextField()
     asked_by = models.ForeignKey(

@@ -9,9 +9,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from advocacy.core.distribution import install_group_by_rule
 from advocacy.permissions import Role, allowed_actions
 
 from .context import NoActiveOrganization, current_organization, is_unscoped
+
+install_group_by_rule()  # tenant tables' primary key is (organization_id, id): see advocacy.core.distribution
 
 
 class Organization(models.Model):
@@ -110,7 +113,9 @@ class MembershipManager(TenantManager.from_queryset(MembershipQuerySet)):
 class Membership(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     roles = ArrayField(models.CharField(max_length=16, choices=Role.choices), default=list)
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, db_constraint=False, null=True, blank=True, related_name="members"
+    )
     title = models.CharField(max_length=120, blank=True)
     is_active = models.BooleanField(default=True)
     joined_at = models.DateTimeField(default=timezone.now)
@@ -154,8 +159,11 @@ class Invitation(TenantModel):
     email = models.EmailField()
     full_name = models.CharField(max_length=150, blank=True)
     roles = ArrayField(models.CharField(max_length=16, choices=Role.choices), default=list)
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    # Unique platform-wide through InvitationRoute (a trigger keeps it), unique per organization here.
+    token_hash = models.CharField(max_length=64)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -175,6 +183,7 @@ class Invitation(TenantModel):
                 condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="invitation_one_open_per_email",
             ),
+            models.UniqueConstraint(fields=["organization", "token_hash"], name="invitation_unique_token"),
         ]
 
     def __str__(self):
@@ -197,6 +206,18 @@ class Invitation(TenantModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+
+class InvitationRoute(models.Model):
+    """The routing table of invitation links: token hash -> organization, for the accept page that starts
+    knowing only the token. Not tenant-owned; distributed by `token_hash` under Citus. A trigger on the
+    invitation table keeps it; its primary key keeps token hashes unique platform-wide."""
+
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"invitation route to {self.organization_id}"
 
 
 class RosterImport(TenantModel):

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,7 +18,7 @@ from advocacy.audit.services import audit_record
 from advocacy.permissions import Role
 
 from .context import organization_scope
-from .models import Invitation, Membership, Organization, Team
+from .models import Invitation, InvitationRoute, Membership, Organization, Team
 
 VALID_ROLES = {r.value for r in Role}
 
@@ -351,14 +352,18 @@ def invitation_resend(*, organization: Organization, actor, invitation: Invitati
 
 def invitation_find_by_token(raw_token: str) -> Invitation | None:
     """The one place an invitation is found from outside any organization: by the hash of the
-    secret token in its link. Answers only that invitation (with its organization)."""
+    secret token in its link. Answers only that invitation (with its organization). The routing table
+    names the organization and the invitation is read in that organization only (one statement; under
+    Citus the route is one shard's look-up and the invitation another's, never a fan-out)."""
     from .context import dangerously_unscoped
 
+    token_hash = Invitation.hash_token(raw_token or "")
+    route = InvitationRoute.objects.filter(token_hash=token_hash).values("organization_id")[:1]
     with dangerously_unscoped():
         return (
             Invitation.objects.unscoped()
             .select_related("organization", "team", "invited_by")
-            .filter(token_hash=Invitation.hash_token(raw_token or ""))
+            .filter(organization_id=Subquery(route), token_hash=token_hash)
             .first()
         )
 

@@ -102,6 +102,10 @@ NOT_TENANT_DATA = {
     # A user's credential, looked up by hash before any organization is known; bound to one
     # organization and checked against an active membership on every request.
     "accounts.ApiToken",
+    # Routing tables (advocacy.core.distribution.ROUTING_TABLES): a public key -> its organization, read
+    # before any organization is known; they hold nothing else.
+    "content_library.LinkRoute",
+    "tenancy.InvitationRoute",
 }
 
 
@@ -126,6 +130,7 @@ def test_models_of_our_apps_without_organization_are_known_global():
     """Everything in our own apps is tenant-owned unless named here as global on purpose."""
     ours = ("advocacy", "policies", "content_library", "monitoring")
     global_models = {"accounts.User", "accounts.ApiToken", "accounts.UserSession", "tenancy.Organization"}
+    global_models |= {"content_library.LinkRoute", "tenancy.InvitationRoute"}  # routing tables
     unexpected = []
     for model in apps.get_models():
         if not model.__module__.startswith(ours):

@@ -2,6 +2,7 @@
 the tracked link; suggest; curators create, publish and approve. Role checks from the permission map."""
 
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -66,8 +67,8 @@ class ContentViewSet(OrganizationViewSet):
         if q:
             items = list(qs[:50])
             for item in items:
-                item.title_highlighted = str(selectors.highlight(item.title_hl))
-                item.summary_highlighted = str(selectors.highlight(item.summary_hl))
+                item.title_highlighted = _marked(item.title_hl)
+                item.summary_highlighted = _marked(item.summary_hl)
             return Response(
                 {"next": None, "previous": None, "results": s.SearchResultSerializer(items, many=True).data}
             )
@@ -234,3 +235,10 @@ class RevisionViewSet(OrganizationViewSet):
 
 
 __all__ = ["ContentViewSet", "ShareViewSet", "HashtagViewSet", "CampaignViewSet", "RevisionViewSet", "ValidationError"]
+
+
+def _marked(text) -> str:
+    """The API's highlight format: the text escaped, matches in <mark>."""
+    return format_html_join(
+        "", "{}", ((format_html("<mark>{}</mark>", t) if m else t,) for t, m in selectors.highlight_parts(text))
+    )

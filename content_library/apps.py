@@ -106,13 +106,4 @@ class ContentLibraryConfig(AppConfig):
         seeders=("content_library.demo.seed",),
         scale_steps=("content_library.scale.generate_content",),
         url_kwargs="tests.content_library.url_kwargs.MAKERS",
-        request_prefetch="content_library.feed_cache.request_keys",
     )
-
-    def ready(self):
-        from advocacy.tenancy.caching import ORG_REQUEST_KEYS
-
-        from .feed_cache import request_keys
-
-        if request_keys not in ORG_REQUEST_KEYS:
-            ORG_REQUEST_KEYS.append(request_keys)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from . import feed_cache
 from .models import (
     Campaign,
     CampaignHashtag,
@@ -624,7 +623,6 @@ def _sync_counters(org):
             share_count=Coalesce(Subquery(shares), 0), click_count=Coalesce(Subquery(clicks), 0)
         )
     _sync_share_days(org)
-    feed_cache.content_changed(org)
 
 
 def _sync_share_days(org):

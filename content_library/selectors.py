@@ -9,9 +9,10 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
+from advocacy.core.cache import read
+
+from .caching import PAGE_SIZE, feed_choices, feed_pages, my_networks, page_parts
 from .models import Campaign, ClickDaily, ContentItem, ContentRevision, Hashtag, Share, ShareDaily, Topic
 from .networks import Network
 from .validation import SENTINELS
@@ -66,12 +67,15 @@ def get_share_for_org(organization, share_id, *, user=None) -> Share:
         raise Http404("No such share")
 
 
-def highlight(text: str | None) -> str:
-    """A SearchHeadline result with everything escaped except the highlight markers, which become <mark>."""
+def highlight_parts(text: str | None) -> list[tuple[str, bool]]:
+    """A SearchHeadline result as (text, is_match) segments: templates mark the matches."""
     if not text:
-        return ""
-    escaped = escape(text)
-    return mark_safe(escaped.replace(SENTINELS[0], "<mark>").replace(SENTINELS[1], "</mark>"))  # noqa: S308
+        return []
+    parts = []
+    for index, chunk in enumerate(text.replace(SENTINELS[1], SENTINELS[0]).split(SENTINELS[0])):
+        if chunk:
+            parts.append((chunk, index % 2 == 1))
+    return parts
 
 
 def live_items(*, organization, membership=None):
@@ -305,7 +309,7 @@ def results(*, organization, content: ContentItem | None = None, campaign: Campa
     }
 
 
-# --- the employee feed, cached (see feed_cache.py) -------------------------------------------------------
+# --- the employee feed, cached (see caching.py) -------------------------------------------------------
 
 
 def _feed_row(item, *, searched: bool) -> dict:
@@ -318,8 +322,8 @@ def _feed_row(item, *, searched: bool) -> dict:
         "kind_label": item.get_kind_display(),
         "title": item.title,
         "summary": summary,
-        "title_html": highlight(item.title_hl) if searched else "",
-        "summary_html": highlight(item.summary_hl) if searched else "",
+        "title_parts": highlight_parts(item.title_hl) if searched else [],
+        "summary_parts": highlight_parts(item.summary_hl) if searched else [],
         "has_image": bool(item.image),
         "image_url": item.image_url,
         "initial": item.title[:1].upper(),
@@ -332,11 +336,8 @@ def _feed_row(item, *, searched: bool) -> dict:
     }
 
 
-def _build_feed_page(*, organization, membership, q, topic, hashtag, campaign, sort, page_number, page_size) -> dict:
+def _build_feed_page(*, organization, membership, q, topic, hashtag, campaign, sort, page_number) -> dict:
     from django.core.paginator import Paginator
-    from django.urls import reverse
-
-    from .cards import parts
 
     qs = feed(
         organization=organization,
@@ -347,16 +348,9 @@ def _build_feed_page(*, organization, membership, q, topic, hashtag, campaign, s
         campaign=campaign,
         sort=sort,
     )
-    page = Paginator(qs, page_size).get_page(page_number)
-    base = reverse("content_feed", kwargs={"org_slug": organization.slug})
-    rows = [_feed_row(item, searched=bool(q)) for item in page.object_list]
-    # kept: what a request still needs once the card's HTML is made (the cached page is read every time)
-    rows = [
-        {"pk": row["pk"], "html": parts(row, base), "publish_at": row["publish_at"], "expires_at": row["expires_at"]}
-        for row in rows
-    ]
+    page = Paginator(qs, PAGE_SIZE).get_page(page_number)
     return {
-        "rows": rows,
+        "rows": [_feed_row(item, searched=bool(q)) for item in page.object_list],
         "number": page.number,
         "num_pages": page.paginator.num_pages,
         "count": page.paginator.count,
@@ -385,39 +379,27 @@ def feed_page(
     campaign: Campaign | None = None,
     sort: str = "newest",
     page_number=1,
-    page_size: int = 20,
 ) -> dict:
     """One page of the employee feed as plain rows (each with the member's `my_networks`), its pager
-    figures and the filter choices. Warm: one cache round trip and no SQL; cold: a constant number of
-    queries whatever the library's size."""
-    from django.core.cache import cache
-
-    from advocacy.core.cache import _get_many
-
-    from . import feed_cache
-
-    team_id = getattr(membership, "team_id", None)
-    filters = (
-        q,
-        topic.pk if topic else None,
-        hashtag.pk if hashtag else None,
-        campaign.pk if campaign else None,
-        sort,
-        str(page_number or 1),
-        page_size,
-        organization.slug,  # the cards' links
+    figures and the filter choices. Warm: one cache round trip (fetched with the membership for the plain
+    feed) and no SQL; cold: a constant number of queries whatever the library's size."""
+    parts = page_parts(
+        team_id=getattr(membership, "team_id", None),
+        slug=organization.slug,
+        q=q,
+        topic_id=topic.pk if topic else None,
+        hashtag_id=hashtag.pk if hashtag else None,
+        campaign_id=campaign.pk if campaign else None,
+        sort=sort,
+        page=page_number,
     )
-    keys = feed_cache.page_keys(organization.pk, team_id, user.pk, filters)
-    found = _get_many(list(keys.values()))  # fetched with the membership when the session's hint was right
-    generation = found.get(keys["gen"])
-    fresh = {}
-    entries = {}
-    for name in ("page", "choices"):
-        entry = found.get(keys[name])
-        if entry is not None and entry["gen"] == generation:
-            entries[name] = entry["value"]
-    if "page" not in entries:
-        entries["page"] = _build_feed_page(
+    scope = (organization.pk,)
+    page_entry, choices_entry, mine_entry = read(
+        [(feed_pages, scope, parts), (feed_choices, scope, ()), (my_networks, (organization.pk, user.pk), parts)]
+    )
+    page = page_entry.value
+    if page is None:
+        page = _build_feed_page(
             organization=organization,
             membership=membership,
             q=q,
@@ -426,40 +408,33 @@ def feed_page(
             campaign=campaign,
             sort=sort,
             page_number=page_number,
-            page_size=page_size,
         )
-        fresh[keys["page"]] = (entries["page"], feed_cache.PAGE_TTL)
-    if "choices" not in entries:  # (pk, label) pairs: plain tuples unpickle far faster than model instances
-        choices = filter_choices(organization=organization)
-        entries["choices"] = {
-            "topics": [(t.pk, t.name) for t in choices["topics"]],
-            "hashtags": [(h.pk, f"#{h.name}") for h in choices["hashtags"]],
-            "campaigns": [(c.pk, c.name) for c in choices["campaigns"]],
+        page_entry.store(page)
+    choices = choices_entry.value
+    if choices is None:  # (pk, label) pairs: plain tuples unpickle far faster than model instances
+        found = filter_choices(organization=organization)
+        choices = {
+            "topics": [(t.pk, t.name) for t in found["topics"]],
+            "hashtags": [(h.pk, f"#{h.name}") for h in found["hashtags"]],
+            "campaigns": [(c.pk, c.name) for c in found["campaigns"]],
         }
-        fresh[keys["choices"]] = (entries["choices"], feed_cache.CHOICES_TTL)
-    for key, (value, ttl) in fresh.items():
-        cache.set(key, {"gen": generation, "value": value}, timeout=ttl)
+        choices_entry.store(choices)
 
     # The member's shared networks, for this page's items only (a member with thousands of shares must
-    # not make every page load them); the member's token changes when they confirm a share.
-    member_token = found.get(keys["member"])
-    if not isinstance(member_token, str):
-        member_token = feed_cache.new_member_token(organization.pk, user.pk)
-    ids = [row["pk"] for row in entries["page"]["rows"]]
+    # not make every page load them), kept with the page's item ids they were read for.
+    ids = [row["pk"] for row in page["rows"]]
     mine = {}
     if ids:
-        entry = found.get(keys["mine"])
-        if entry is not None and entry[0] == member_token and entry[1] == ids:
-            mine = entry[2]
+        if mine_entry.value is not None and mine_entry.value[0] == ids:
+            mine = mine_entry.value[1]
         else:
             mine = _member_networks(organization=organization, user=user, content_ids=ids)
-            cache.set(keys["mine"], (member_token, ids, mine), timeout=feed_cache.MEMBER_TTL)
+            mine_entry.store((ids, mine))
 
     now = timezone.now()
-    page = entries["page"]
     items = [
         {**row, "my_networks": mine.get(row["pk"], ())}
         for row in page["rows"]
         if row["expires_at"] is None or row["expires_at"] > now
     ]
-    return {**page, "items": items, "choices": entries["choices"]}
+    return {**page, "items": items, "choices": choices}

@@ -19,7 +19,7 @@ from advocacy.audit.services import audit_record
 from advocacy.permissions import Role
 from advocacy.tenancy.models import Membership, Team
 
-from . import feed_cache, links
+from . import links
 from .models import (
     Campaign,
     CampaignHashtag,
@@ -51,7 +51,6 @@ def settings_for(organization) -> ContentSettings:
     return found or ContentSettings(organization=organization, networks_enabled=list(ALL_NETWORKS))
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def content_settings_update(
     *,
@@ -100,7 +99,6 @@ def content_settings_update(
 # --- topics and hashtags --------------------------------------------------------------------------------
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def topic_create(*, organization, actor, name: str) -> Topic:
     name = clean_text(name)[:60]
@@ -112,7 +110,6 @@ def topic_create(*, organization, actor, name: str) -> Topic:
     return Topic.objects.create(organization=organization, name=name, slug=slug)
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def hashtag_create(*, organization, actor, name: str, description: str = "", is_campaign: bool = False) -> Hashtag:
     name = clean_hashtag(name)
@@ -129,7 +126,6 @@ def hashtag_create(*, organization, actor, name: str, description: str = "", is_
     return hashtag
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def hashtag_update(*, organization, actor, hashtag: Hashtag, description: str, is_campaign: bool) -> Hashtag:
     hashtag.description = clean_text(description)[:240]
@@ -223,7 +219,6 @@ def _campaign_fields(organization, *, name, goal, description, starts_on, ends_o
     }
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def campaign_create(
     *,
@@ -255,7 +250,6 @@ def campaign_create(
     return campaign
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def campaign_update(
     *,
@@ -292,7 +286,6 @@ def campaign_update(
     return campaign
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def campaign_launch(*, organization, actor, campaign: Campaign) -> int:
     """Start the campaign and publish its draft items; returns how many were published."""
@@ -318,7 +311,6 @@ def campaign_launch(*, organization, actor, campaign: Campaign) -> int:
     return len(drafts)
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def campaign_end(*, organization, actor, campaign: Campaign) -> Campaign:
     campaign.status = Campaign.Status.ENDED
@@ -397,7 +389,6 @@ def _next_revision_number(organization, item) -> int:
     return (last.number if last else 0) + 1
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def content_create(
     *,
@@ -452,7 +443,6 @@ def content_create(
     return item
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def content_update(
     *,
@@ -590,7 +580,6 @@ def _publish(organization, actor, item: ContentItem) -> None:
     audit_record(organization=organization, actor=actor, action="content.published", target=item)
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def content_publish(*, organization, actor, content: ContentItem) -> ContentItem:
     if content.status == ContentItem.Status.PUBLISHED:
@@ -603,7 +592,6 @@ def content_publish(*, organization, actor, content: ContentItem) -> ContentItem
     return content
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def content_archive(*, organization, actor, content: ContentItem) -> ContentItem:
     content.status = ContentItem.Status.ARCHIVED
@@ -612,7 +600,6 @@ def content_archive(*, organization, actor, content: ContentItem) -> ContentItem
     return content
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def content_expire_due(*, organization) -> int:
     """Mark published items past their expiry as expired (the feed already hides them)."""
@@ -624,7 +611,6 @@ def content_expire_due(*, organization) -> int:
 # --- suggestions and approval ---------------------------------------------------------------------------
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def suggestion_create(
     *, organization, actor, url: str = "", title: str = "", summary: str = "", caption: str = "", image=None
@@ -672,7 +658,6 @@ def _check_approver(organization, actor, revision: ContentRevision) -> None:
         raise ValidationError("Someone other than its author must approve this.")
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def revision_approve(*, organization, actor, revision: ContentRevision) -> ContentItem:
     revision = ContentRevision.objects.select_for_update().get(organization=organization, pk=revision.pk)
@@ -704,7 +689,6 @@ def revision_approve(*, organization, actor, revision: ContentRevision) -> Conte
     return item
 
 
-@feed_cache.changes_content
 @transaction.atomic
 def revision_reject(*, organization, actor, revision: ContentRevision, reason: str) -> ContentRevision:
     reason = clean_text(reason)
@@ -878,7 +862,6 @@ def share_confirm(*, organization, actor, share: Share) -> Share:
     share.status = Share.Status.CONFIRMED
     share.confirmed_at = timezone.now()
     share.save(update_fields=["status", "confirmed_at"])
-    feed_cache.forget_member(organization, actor.pk)  # "You shared on ..." at once; counts follow the TTL
     ContentItem.objects.filter(organization=organization, pk=share.content_id).update(share_count=F("share_count") + 1)
     with connection.cursor() as cursor:  # the day's rollup for "most shared this week"
         cursor.execute(

@@ -20,7 +20,8 @@ from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.decorators import org_view
 from advocacy.tenancy.models import Organization
 
-from . import cards, feed_cache, links, selectors, services
+from . import links, selectors, services
+from .caching import team_hint_key
 from .forms import (
     CampaignForm,
     ContentForm,
@@ -69,8 +70,8 @@ def _page_number(value) -> int:
 
 @org_view("content.view")
 def feed(request):
-    """The employee feed: rows from the feed cache (one Redis round trip when warm, see feed_cache.py) in a
-    flat card template (no include or tag call per item: URLs and icons are made once)."""
+    """The employee feed: rows from the feed cache (one Redis round trip when warm, see caching.py),
+    rendered by the feed's card template."""
     org, membership = request.organization, request.membership
     q = request.GET.get("q", "").strip()[:200]
     topic = _optional(selectors.get_topic_for_org, org, request.GET.get("topic"))
@@ -87,20 +88,15 @@ def feed(request):
         campaign=campaign,
         sort=sort,
         page_number=_page_number(request.GET.get("page")),
-        page_size=PAGE_SIZE,
     )
-    hint = feed_cache.team_hint_key(org.pk)  # lets the next plain feed come with the membership
+    hint = team_hint_key(org.pk)  # lets the next plain feed come with the membership
     if request.session.get(hint, False) != membership.team_id:
         request.session[hint] = membership.team_id
     context = {
         "page": page,
         "items": page["items"],
-        "cards": cards.cards(page["items"]),
-        "options": {
-            "topics": cards.options(page["choices"]["topics"], topic and topic.pk),
-            "hashtags": cards.options(page["choices"]["hashtags"], hashtag and hashtag.pk),
-            "campaigns": cards.options(page["choices"]["campaigns"], campaign and campaign.pk),
-        },
+        "choices": page["choices"],
+        "base": reverse("content_feed", kwargs={"org_slug": org.slug}),
         "q": q,
         "sort": sort,
         "topic": topic,

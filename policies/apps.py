@@ -66,10 +66,4 @@ class PoliciesConfig(AppConfig):
         seeders=("policies.demo.seed",),
         scale_steps=("policies.scale.generate_policy_acknowledgements",),
         url_kwargs="tests.policies.url_kwargs.MAKERS",
-        request_prefetch="policies.caching.request_keys",
     )
-
-    def ready(self):
-        from .caching import connect_signals
-
-        connect_signals()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from advocacy.tenancy.models import Membership, Team
 
+from .caching import REPORT_TTL, pending_cache, report_cache
 from .models import (
     Acknowledgement,
     Policy,
@@ -196,20 +197,9 @@ def pending_for_member(*, organization, user) -> list[Policy]:
 
 def pending_for_member_cached(*, organization, user) -> list[Policy]:
     """pending_for_member, cached per member until anything in the organization's policies changes."""
-    from django.core.cache import cache
-
-    from advocacy.core.cache import _get
-
-    from .caching import PENDING_TTL, generation, pending_key
-
-    current = generation(organization.pk)
-    key = pending_key(organization.pk, user.pk)
-    entry = _get(key)
-    if entry is not None and entry[0] == current:
-        return entry[1]
-    pending = pending_for_member(organization=organization, user=user)
-    cache.set(key, (current, pending), PENDING_TTL)
-    return pending
+    return pending_cache.get_or_compute(
+        (organization.pk,), user.pk, compute=lambda: pending_for_member(organization=organization, user=user)
+    )
 
 
 def policy_list_for_staff(*, organization, status: str = "active", kind: str = "", search: str = ""):
@@ -327,123 +317,41 @@ def report_people(*, organization, version, team_id=None, status: str = "", sear
     return qs.select_related("user", "team").order_by("user__full_name", "user__email", "pk")
 
 
-_PAGE_SQL = """
-SELECT u.full_name, u.email, t.name,
-       (SELECT a.acknowledged_at FROM {ack} a
-         WHERE a.organization_id = %(org)s AND a.anchor_id = %(anchor)s AND a.user_id = m.user_id
-           AND (a.valid_until IS NULL OR a.valid_until > %(now)s)
-         ORDER BY a.acknowledged_at DESC LIMIT 1)
-  FROM {membership} m
-  JOIN {user} u ON u.id = m.user_id
-  LEFT JOIN {team} t ON t.id = m.team_id
- WHERE {where}
- ORDER BY u.full_name, u.email, m.id
- LIMIT %(limit)s OFFSET %(offset)s
-"""
-_COUNT_SQL = "SELECT COUNT(*) FROM {membership} m JOIN {user} u ON u.id = m.user_id WHERE {where}"
-_IN_AUDIENCE_SQL = (
-    "m.team_id IN (SELECT pt.team_id FROM {policyteam} pt WHERE pt.organization_id = %(org)s"
-    " AND pt.policy_id = %(policy)s)"
-)
-_ACKNOWLEDGED_SQL = (
-    "m.user_id IN (SELECT v.user_id FROM {ack} v WHERE v.organization_id = %(org)s AND v.anchor_id = %(anchor)s"
-    " AND (v.valid_until IS NULL OR v.valid_until > %(now)s))"
-)
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 class ReportPeoplePage:
-    """report_people for the report page, as rows (name, email, team name, ack_at) fetched by slicing
-    (what Paginator does) with one plain SQL query: the same audience, filters and order as report_people
-    (tests/policies/test_report_scale.py compares them), without building an ORM query per request.
+    """report_people for the report page as (name, email, team name, ack_at) rows, read by slicing (what
+    Paginator does). Without a search each page is kept with the report (same generation, and no longer
+    than the report's counts, see report_summary): it is read again only after something it shows changed
+    (an acknowledgement, a member, a team, a person's name or address) or an acknowledgement ran out."""
 
-    The acknowledgement time is a correlated subquery on (organization, anchor, user), evaluated for the
-    rows of the page only; the status filters are an IN over the cycle's acknowledgements, which
-    PostgreSQL hashes once. Only table names are put into the SQL; every value is a parameter.
-    Row-level security applies as to any query."""
-
-    def __init__(self, *, organization, version, team_id=None, status: str = "", search: str = ""):
-        from django.contrib.auth import get_user_model
-
-        tables = {
-            "ack": Acknowledgement._meta.db_table,
-            "membership": Membership._meta.db_table,
-            "policyteam": PolicyTeam._meta.db_table,
-            "team": Team._meta.db_table,
-            "user": get_user_model()._meta.db_table,
-        }
-        self.params = {
-            "org": organization.pk,
-            "anchor": version.ack_anchor_id,
-            "policy": version.policy_id,
-            "now": timezone.now(),
-            "team": team_id,
-        }
-        where = ["m.organization_id = %(org)s", "m.is_active"]
-        if not version.policy.audience_all:
-            where.append(_IN_AUDIENCE_SQL.format(**tables))
-        if team_id:
-            where.append("m.team_id = %(team)s")
-        search = (search or "").strip()
-        self.team_id, self.status, self.search, self.version = team_id, status, search, version
-        if search:
-            self.params["q"] = _like(search)
-            where.append("(u.email ILIKE %(q)s OR u.full_name ILIKE %(q)s)")
-        if status in ("acknowledged", "pending", "overdue"):
-            acknowledged = _ACKNOWLEDGED_SQL.format(**tables)
-            if status == "acknowledged":
-                where.append(acknowledged)
-            elif status == "pending" or is_overdue(version):
-                where.append(f"NOT {acknowledged}")
-            else:
-                where.append("false")  # nobody is overdue before the due date
-        self.sql = _PAGE_SQL.format(where=" AND ".join(where), **tables)
-        self.count_sql = _COUNT_SQL.format(where=" AND ".join(where), **tables)
+    def __init__(self, *, organization, version, summary=None, team_id=None, status: str = "", search: str = ""):
+        self.organization, self.summary = organization, summary
+        self.queryset = report_people(
+            organization=organization, version=version, team_id=team_id, status=status, search=search
+        ).values_list("user__full_name", "user__email", "team__name", "ack_at")
+        self.parts = None
+        if summary is not None and not (search or "").strip():
+            self.parts = ("people", version.pk, team_id or 0, status, int(is_overdue(version)))
 
     def count(self) -> int:
-        """How many rows there are (the page's count when a search makes the cached counts useless)."""
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(self.count_sql, self.params)
-            return cursor.fetchone()[0]
-
-    def cached(self, summary: dict) -> ReportPeoplePage:
-        """Keep the pages read through this object with the report `summary` (under its key, which carries
-        the policies generation, and for its remaining lifetime): a page is then read again only after
-        something it shows changed (an acknowledgement, a member, a team, a person's name or address,
-        see policies/caching.py) or when an acknowledgement runs out. Searches are not kept."""
-        if not self.search:  # overdue: who is in the "overdue" filter changes when the due date passes
-            overdue = int(is_overdue(self.version))
-            self.cache_key = f"{summary['key']}:people:{self.team_id or ''}:{self.status}:{overdue}"
-            self.expires_at = summary["expires_at"]
-        return self
+        return self.queryset.count()
 
     def __getitem__(self, window):
         if not isinstance(window, slice) or window.step is not None:
             raise TypeError("ReportPeoplePage takes a slice")
-        start = window.start or 0
-        key = getattr(self, "cache_key", None)
-        if key is not None:
-            from django.core.cache import cache
+        start, stop = window.start or 0, window.stop
 
-            key = f"{key}:{start}:{window.stop}"
-            rows = cache.get(key)
-            if rows is not None:
-                return rows
-        from django.db import connection
+        def compute():
+            return {"rows": list(self.queryset[start:stop]), "expires_at": self.summary["expires_at"]}
 
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, {**self.params, "limit": max(0, window.stop - start), "offset": start})
-            rows = cursor.fetchall()
-        if key is not None:
-            remaining = int(self.expires_at - time.time())
-            if remaining > 0:
-                cache.set(key, rows, remaining)
-        return rows
+        if self.parts is None:
+            return list(self.queryset[start:stop])
+        return report_cache.get_or_compute(
+            (self.organization.pk,), *self.parts, start, stop, compute=compute, still_valid=_unexpired
+        )["rows"]
+
+
+def _unexpired(entry: dict) -> bool:
+    return entry["expires_at"] > time.time()
 
 
 def _count_rows(organization, version) -> tuple[list[dict], object]:
@@ -530,53 +438,45 @@ def _report_version(organization, policy_id, version_id) -> PolicyVersion:
 
 def report_summary(*, organization, policy_id, version_id) -> dict:
     """Everything the report page shows besides its page of people, cached until anything in the
-    organization's policies, memberships or teams changes (the policies generation) or an acknowledgement
-    runs out (the lifetime), so that the page costs one query for its people at any organization size:
+    organization's policies, memberships or teams changes, an acknowledgement runs out or the due date
+    passes (the counts change then), so that the page costs one query for its people at any size:
 
-    {"key", "expires_at", "version" (with its policy; Http404 as _report_version), "count_rows",
-     "teams" [(id, name)], "published" [(id, number, published_at)]}.
+    {"expires_at", "version" (with its policy; Http404 as _report_version), "overdue", "counts"
+     (report_counts), "teams" [(id, name)], "published" [(id, number, published_at)]}.
 
     Five queries to build, none when cached. The key carries the organization: a version id of another
     organization never finds an entry, and the build raises Http404 for it."""
-    from django.core.cache import cache
 
-    from .caching import REPORT_TTL, generation, report_key
+    def compute():
+        version = _report_version(organization, policy_id, version_id)
+        rows, next_expiry = _count_rows(organization, version)
+        ttl = REPORT_TTL
+        if next_expiry is not None:
+            ttl = max(1, min(ttl, int((next_expiry - timezone.now()).total_seconds())))
+        return {
+            "expires_at": time.time() + ttl,
+            "version": version,
+            "overdue": is_overdue(version),
+            "counts": report_counts(organization=organization, version=version, rows=rows),
+            "teams": list(Team.objects.filter(organization=organization).order_by("name").values_list("pk", "name")),
+            "published": list(
+                PolicyVersion.objects.filter(
+                    organization=organization, policy_id=version.policy_id, number__isnull=False
+                )
+                .order_by("-number")
+                .values_list("pk", "number", "published_at")
+            ),
+        }
 
-    key = report_key(organization.pk, _int(version_id), generation(organization.pk))
-    summary = cache.get(key)
-    if summary is not None:
-        if summary["version"].policy_id != _int(policy_id):
-            raise Http404("No such version")
-        return summary
-    version = _report_version(organization, policy_id, version_id)
-    rows, next_expiry = _count_rows(organization, version)
-    ttl = REPORT_TTL
-    if next_expiry is not None:
-        ttl = max(1, min(ttl, int((next_expiry - timezone.now()).total_seconds())))
-    summary = {
-        "key": key,
-        "expires_at": time.time() + ttl,
-        "version": version,
-        "count_rows": rows,
-        "teams": list(Team.objects.filter(organization=organization).order_by("name").values_list("pk", "name")),
-        "published": list(
-            PolicyVersion.objects.filter(organization=organization, policy_id=version.policy_id, number__isnull=False)
-            .order_by("-number")
-            .values_list("pk", "number", "published_at")
-        ),
-    }
-    cache.set(key, summary, ttl)
+    def still_valid(summary):
+        return _unexpired(summary) and summary["overdue"] == is_overdue(summary["version"])
+
+    summary = report_cache.get_or_compute(
+        (organization.pk,), "summary", _int(version_id), compute=compute, still_valid=still_valid
+    )
+    if summary["version"].policy_id != _int(policy_id):
+        raise Http404("No such version")
     return summary
-
-
-def report_summary_update(summary: dict, **values) -> None:
-    """Add to a cached summary (the page's rendered fragments) for the rest of its lifetime."""
-    from django.core.cache import cache
-
-    summary.update(values)
-    remaining = int(summary["expires_at"] - time.time())
-    if remaining > 0:
-        cache.set(summary["key"], summary, remaining)
 
 
 def report_match_count(counts: dict, *, team_id=None, status: str = "") -> int:

@@ -10,10 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advocacy.audit.services import audit_record
@@ -39,8 +37,6 @@ from .forms import (
 )
 from .markup import diff_stats, parse_quiz, render_markdown, safe_html, side_by_side
 from .models import Policy, PolicyKind, PolicyVersion
-from .selectors import report_summary_update
-from .templatetags.policies_tags import team_options
 
 PEOPLE_PER_PAGE = 50
 QUESTIONS_PER_PAGE = 30
@@ -583,37 +579,6 @@ def _teams_needing_attention(counts: dict, report_url: str) -> dict:
     return {"teams": shown, "hidden": len(teams) - len(shown), "total_teams": len(teams), "report_url": report_url}
 
 
-def _report_counts_and_fragments(request, summary, version) -> dict:
-    """The counts, the by-team table and the remind-a-team options, computed and rendered once per cached
-    summary (hundreds of teams in a large organization) and kept with it; again only when the due date
-    passes (overdue counts change). What only served to build them (the per-team rows and names) is then
-    left out of the cached summary, which every request reads."""
-    overdue = selectors.is_overdue(version)
-    if summary.get("prepared_overdue") != overdue:
-        organization = request.organization
-        counts = selectors.report_counts(organization=organization, version=version, rows=summary.get("count_rows"))
-        teams = summary.get("teams")
-        if teams is None:
-            teams = list(selectors.teams_for_filter(organization=organization).values_list("pk", "name"))
-        context = {"counts": counts, "organization": organization}
-        report_url = reverse(
-            "policies_report",
-            kwargs={"org_slug": organization.slug, "policy_id": version.policy_id, "version_id": version.pk},
-        )
-        report_summary_update(
-            summary,
-            prepared_overdue=overdue,
-            counts={key: value for key, value in counts.items() if key != "teams"},
-            team_ids=frozenset(pk for pk, _name in teams),
-            teams_table=render_to_string("policies/_report_teams.html", _teams_needing_attention(counts, report_url)),
-            remind_options=render_to_string("policies/_report_remind_options.html", context),
-            team_options=team_options(teams),
-            count_rows=None,
-            teams=None,
-        )
-    return {key: summary[key] for key in ("counts", "team_ids", "teams_table", "remind_options", "team_options")}
-
-
 @require_GET
 @org_view("policies.track")
 def report(request, policy_id, version_id):
@@ -623,10 +588,9 @@ def report(request, policy_id, version_id):
     organization = request.organization
     summary = selectors.report_summary(organization=organization, policy_id=policy_id, version_id=version_id)
     version = summary["version"]
-    prepared = _report_counts_and_fragments(request, summary, version)
-    filters = _report_filters(request, team_ids=prepared["team_ids"])
-    counts = prepared["counts"]
-    people = selectors.ReportPeoplePage(organization=organization, version=version, **filters).cached(summary)
+    counts = summary["counts"]
+    filters = _report_filters(request, team_ids={pk for pk, _name in summary["teams"]})
+    people = selectors.ReportPeoplePage(organization=organization, version=version, summary=summary, **filters)
     if filters["search"].strip():
         paginator = Paginator(people, PEOPLE_PER_PAGE)
     else:
@@ -645,12 +609,10 @@ def report(request, policy_id, version_id):
         ],
         "may_remind": _may(request, "policies.remind") and version.status == PolicyVersion.Status.PUBLISHED,
         "export_query": request.GET.urlencode(),
-        **prepared,
+        "counts": counts,
+        "team_choices": summary["teams"],
+        **_teams_needing_attention(counts, request.path),
     }
-    if filters["team_id"]:  # the team filter's choice, marked in the prepared options
-        team_id = int(filters["team_id"])
-        marked = prepared["team_options"].replace(f'value="{team_id}">', f'value="{team_id}" selected>', 1)
-        context["team_options"] = mark_safe(marked)  # noqa: S308 - escaped options, an int inserted
     return render(request, "policies/report.html", context)
 
 
@@ -677,9 +639,8 @@ def report_teams(request, policy_id, version_id):
         "counts": counts,
         "order": order,
         "report_url": report_url,
-        "teams_table": render_to_string(
-            "policies/_report_teams.html", {"teams": teams, "hidden": 0, "report_url": report_url}
-        ),
+        "teams": teams,
+        "hidden": 0,
     }
     return render(request, "policies/report_teams.html", context)
 

@@ -1,14 +1,15 @@
 """Django's cached_db session store, whose cache read can come from a request's prefetch.
 
 Pages under /o/<slug>/ fetch the session together with the organization in one Redis round trip
-(advocacy.tenancy.caching.prefetch_for_request); everywhere else this is Django's cached_db store.
+(advocacy.tenancy.middleware, through advocacy.core.cache); everywhere else this is Django's
+cached_db store.
 """
 
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbSessionStore
 from django.core.cache import DEFAULT_CACHE_ALIAS
 
-from advocacy.core.cache import _get
+from advocacy.core.cache import prefetched_get, store
 
 
 class SessionStore(CachedDbSessionStore):
@@ -25,14 +26,14 @@ class SessionStore(CachedDbSessionStore):
     def load(self):
         try:
             shared = settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS  # the cache prefetch reads
-            data = _get(self.cache_key) if shared else self._cache.get(self.cache_key)
+            data = prefetched_get(self.cache_key) if shared else self._cache.get(self.cache_key)
         except Exception:  # as Django's: a backend refusing the key resets the session (#17810)
             data = None
         if data is None:
             stored = self._get_session_from_db()
             if stored:
                 data = self.decode(stored.session_data)
-                self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
+                store(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
             else:
                 data = {}
         return data

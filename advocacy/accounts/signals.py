@@ -10,7 +10,6 @@ from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import UserSession
@@ -84,13 +83,3 @@ def on_authenticator_removed(sender, request, user, authenticator, **kwargs):
 @receiver(authenticator_reset)
 def on_authenticator_reset(sender, request, user, authenticator, **kwargs):
     _audit_in_each_organization(user, "mfa.recovery_codes_regenerated", {"type": authenticator.type})
-
-
-@receiver(post_save, sender=get_user_model(), dispatch_uid="user-cache-save")
-@receiver(post_delete, sender=get_user_model(), dispatch_uid="user-cache-delete")
-def drop_cached_user(sender, instance, **kwargs):
-    from advocacy.core.cache import drop
-
-    from .backends import user_cache_key
-
-    drop(user_cache_key(instance.pk))

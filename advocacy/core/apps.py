@@ -10,3 +10,12 @@ class CoreConfig(AppConfig):
         # generated members and small organizations: the data every app's later steps build on
         scale_steps=("advocacy.core.scale.generate_members", "advocacy.core.scale.generate_small_organizations"),
     )
+
+    def ready(self):
+        """The cache contract: every app's caching module declares what it caches; wire the writes."""
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import cache
+
+        autodiscover_modules("caching")
+        cache.connect()

@@ -1,14 +1,205 @@
-"""Cached reads on the request path (the cache contract)."""
+"""The cache contract: the one way anything in this project is cached.
 
+An app declares what it caches in its own ``caching.py`` (discovered at start-up, like Django's
+``admin.py``) and which models' writes make it stale; this module does the rest, the same way for
+everyone:
+
+    from advocacy.core.cache import Cached, On
+
+    pending = Cached(
+        "myapp.pending",                         # a unique name, the start of every key
+        scope=("organization",),                 # what every key carries (organization and/or user ids)
+        ttl=300,                                 # seconds (None: until invalidated); time-only changes
+        on=[
+            On("myapp.Acknowledgement", scope=("organization_id",)),      # fields of the written row
+            On("accounts.User", scope=orgs_of_person, fields={"email"}),  # or a function of the instance
+        ],
+    )
+    pending.get_or_compute((organization.pk,), user.pk, compute=lambda: ...)
+
+Rules it keeps:
+
+- **Keys carry the scope.** ``<name>:<scope ids>:<parts>``; a per-scope *generation* (a random token,
+  not a counter: an evicted counter could come back to an old value) lives beside the entries, and an
+  entry is served only while the generation it was built under is the current one. An entry is stored
+  with the generation read *before* computing, so a reader that loaded old rows just before a writer
+  committed never serves them afterwards.
+- **Writes invalidate by themselves.** For every ``On`` the contract connects ``post_save``,
+  ``post_delete``, ``m2m_changed`` (through models) and, for tenant models, the bulk writes of
+  ``TenantQuerySet`` (``update``, ``bulk_create``, ``bulk_update``). It replaces the affected
+  generations at once and again when the transaction commits (a reader racing the transaction cannot
+  keep what it read), once per scope and transaction. Services, demo data and test factories write
+  with the ORM and never think about the cache.
+- **The request prefetch is a hook.** An app's ``caching.py`` registers ``@request_prefetch`` functions
+  returning the keys its pages will read (``Cached.keys``); the organization middleware fetches all of
+  them with the membership in one round trip, and reads through this module take them from there.
+- Nothing else talks to the cache: a test scans the code for cache clients, cache calls and
+  generations outside this module (``tests/core/test_cache_contract.py``). Selectors return data, never
+  HTML; templates render it.
+"""
+
+from __future__ import annotations
+
+import hashlib
 import secrets
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+__all__ = [
+    "Cached",
+    "connect",
+    "On",
+    "prefetch",
+    "prefetch_scope",
+    "prefetched_get",
+    "read",
+    "request_prefetch",
+    "request_prefetch_keys",
+    "rows_written",
+    "store",
+]
+
 _MISSING = object()
 _prefetched: ContextVar[dict | None] = ContextVar("cache_prefetched", default=None)
+
+# --- declarations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class On:
+    """Writes of `model` ("app_label.ModelName") make a `Cached` stale for the scopes they touch.
+
+    `scope`: the row's fields giving the scope ids (in the order of the Cached's scope), or a function
+    of a saved or deleted instance returning scope tuples (for rows whose scope is not on them; such a
+    function is called before and after the write, so it can also name the scope the row leaves).
+    `fields`: only writes that may change one of these fields count (None: every write)."""
+
+    model: str
+    scope: tuple[str, ...] | Callable[[object], Iterable[tuple]]
+    fields: frozenset[str] | None = None
+
+    def __post_init__(self):
+        if self.fields is not None:
+            object.__setattr__(self, "fields", frozenset(self.fields))
+
+
+_REGISTRY: dict[str, Cached] = {}
+
+
+class Cached:
+    def __init__(self, name: str, *, scope: tuple[str, ...], ttl: int | None, on: list[On]):
+        if name in _REGISTRY:
+            raise ValueError(f"Cached {name!r} is declared twice")
+        if not scope or not set(scope) <= {"organization", "user", "slug"}:
+            raise ValueError(f"Cached {name!r}: its keys must carry an organization or user id")
+        self.name, self.scope, self.ttl, self.on = name, tuple(scope), ttl, list(on)
+        _REGISTRY[name] = self
+
+    def __repr__(self):
+        return f"Cached({self.name!r})"
+
+    # keys
+    def generation_key(self, scope: tuple) -> str:
+        return f"{self.name}:gen:{_join(scope)}"
+
+    def entry_key(self, scope: tuple, *parts) -> str:
+        if len(scope) != len(self.scope):
+            raise ValueError(f"{self.name} takes a scope of {self.scope}, got {scope!r}")
+        return f"{self.name}:{_join(scope)}:{_digest(parts)}"
+
+    def keys(self, scope: tuple, *parts) -> list[str]:
+        """What a read of this entry fetches: for request prefetch hooks."""
+        return [self.generation_key(scope), self.entry_key(scope, *parts)]
+
+    # reads
+    def get_or_compute(self, scope: tuple, *parts, compute: Callable[[], object], still_valid=None):
+        """The value under (scope, parts), computed and stored when missing or stale. None is never stored.
+        `still_valid(value)` may refuse a cached value for what time alone changes (a date passed)."""
+        (entry,) = read([(self, scope, parts)])
+        if entry.value is not None and (still_valid is None or still_valid(entry.value)):
+            return entry.value
+        value = compute()
+        entry.store(value)
+        return value
+
+    def invalidate(self, scope: tuple) -> None:
+        """Make every entry of `scope` stale (now and on commit): for writes the ORM does not see."""
+        _bump({self.generation_key(tuple(scope))})
+
+
+class Entry:
+    """One entry as read: `value` (None when missing or stale) and `store(value)`, which keeps a new value
+    under the generation seen by the read (so it is never served once a write happened since)."""
+
+    __slots__ = ("cached", "key", "generation_key", "generation", "value")
+
+    def __init__(self, cached: Cached, key: str, generation_key: str, generation, value):
+        self.cached, self.key, self.generation_key = cached, key, generation_key
+        self.generation, self.value = generation, value
+
+    def store(self, value) -> None:
+        if value is None:
+            return
+        if self.generation is None:  # first read (or evicted): start one, and store only if it is ours
+            generation = secrets.token_hex(8)
+            if not cache.add(self.generation_key, generation, None):
+                return
+            self.generation = generation
+        cache.set(self.key, (self.generation, value), self.cached.ttl)
+
+
+def read(requests: list[tuple[Cached, tuple, tuple]]) -> list[Entry]:
+    """Entries of any declared caches, (cached, scope, parts) each, in ONE round trip (or from the
+    request's prefetch)."""
+    keys = []
+    for cached, scope, parts in requests:
+        keys += cached.keys(tuple(scope), *parts)
+    found = _get_many(list(dict.fromkeys(keys)))
+    entries = []
+    for cached, scope, parts in requests:
+        gkey, ekey = cached.keys(tuple(scope), *parts)
+        generation, stored = found.get(gkey), found.get(ekey)
+        value = stored[1] if generation is not None and stored is not None and stored[0] == generation else None
+        entries.append(Entry(cached, ekey, gkey, generation, value))
+    return entries
+
+
+def _join(scope) -> str:
+    return ":".join(str(part) for part in scope)
+
+
+def _digest(parts) -> str:
+    if all(isinstance(part, int | str) and ":" not in str(part) for part in parts) and len(parts) < 6:
+        return _join(parts) or "-"
+    return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
+
+
+# --- the request prefetch ---------------------------------------------------------------------------
+
+_PREFETCH_HOOKS: list[Callable] = []
+
+
+def request_prefetch(function: Callable) -> Callable:
+    """Register f(request, organization, user_id, subpath) -> keys, read at the start of every request
+    under /o/<slug>/ (subpath: the path after it, "" on the home page). The request is not yet
+    authenticated: the session may be read, the user and membership may not."""
+    if function not in _PREFETCH_HOOKS:
+        _PREFETCH_HOOKS.append(function)
+    return function
+
+
+def request_prefetch_keys(request, organization, user_id: int, subpath: str) -> list[str]:
+    keys: list[str] = []
+    for hook in _PREFETCH_HOOKS:
+        keys += hook(request, organization, user_id, subpath)
+    return keys
 
 
 @contextmanager
@@ -22,74 +213,163 @@ def prefetch_scope():
 
 
 def prefetch(keys) -> None:
-    """Fetch `keys` in one round trip now; `cached`/`versioned_cached` then read them from here."""
-    store = _prefetched.get()
-    if store is None:
+    """Fetch `keys` in one round trip now; reads through this module then take them from here (once)."""
+    store_ = _prefetched.get()
+    if store_ is None:
         return
-    keys = [key for key in keys if key not in store]
+    keys = [key for key in keys if key and key not in store_]
     if not keys:
         return
     found = cache.get_many(keys)
     for key in keys:
-        store[key] = found.get(key, _MISSING)
-
-
-def _get(key: str):
-    store = _prefetched.get()
-    if store is not None and key in store:
-        value = store.pop(key)  # used once: a later read in the same request sees fresh data
-        return None if value is _MISSING else value
-    return cache.get(key)
+        store_[key] = found.get(key, _MISSING)
 
 
 def _get_many(keys: list[str]) -> dict:
-    store = _prefetched.get()
-    if store is not None and all(key in store for key in keys):
-        values = {key: store.pop(key) for key in keys}
+    store_ = _prefetched.get()
+    if store_ is not None and all(key in store_ for key in keys):
+        values = {key: store_.pop(key) for key in keys}  # used once: a later read sees fresh data
         return {key: value for key, value in values.items() if value is not _MISSING}
     return cache.get_many(keys)
 
 
-def cached(key: str, ttl: int | None, compute):
-    """The value under `key`, computed and stored when missing (for display data)."""
-    value = _get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, ttl)
-    return value
+def prefetched_get(key: str):
+    """A key owned by Django itself (the session store's): from the request's prefetch, else the cache."""
+    return _get_many([key]).get(key)
 
 
-def version_key(key: str) -> str:
-    return f"{key}:version"
+def store(key: str, value, ttl: int | None) -> None:
+    """Store a key owned by Django itself (the session store's), as Django would."""
+    cache.set(key, value, ttl)
 
 
-def versioned_cached(key: str, ttl: int, load):
-    """Like `cached`, for data that grants access (a membership, a user): safe against a reader that
-    loads the old row just before a writer drops the key and then stores it after. The entry is
-    stored with the key's version as read *before* loading; `drop()` replaces the version (now and on
-    commit), so such a late store is never served. None is never stored."""
-    vkey = version_key(key)
-    found = _get_many([key, vkey])
-    version = found.get(vkey)
-    entry = found.get(key)
-    if version is not None and entry is not None and entry[0] == version:
-        return entry[1]
-    value = load()
-    if version is None:
-        cache.add(vkey, secrets.token_hex(8), None)  # stored from the next read on
-    elif value is not None:
-        cache.set(key, (version, value), ttl)
-    return value
+_stream_client = None
 
 
-def drop(*keys: str) -> None:
-    """Forget cached values (and invalidate versioned entries), now and again when the current
-    transaction commits, so a reader racing the transaction cannot keep the old value."""
+def stream_client():
+    """A Redis client for what is not a cache entry (the tracked-link click buffer: streams, sets and a
+    script, decoded as text); one per process, on the cache's server. Its keys carry the organization
+    id like every other."""
+    global _stream_client
+    if _stream_client is None:
+        _stream_client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    return _stream_client
 
-    def do():
-        cache.delete_many(keys)
-        cache.set_many({version_key(key): secrets.token_hex(8) for key in keys}, None)
 
-    do()
+# --- invalidation -------------------------------------------------------------------------------------
+
+
+def _bump(generation_keys: set[str]) -> None:
+    """New generations now, and again when the transaction commits (a reader that loaded the old rows
+    while the transaction ran may have stored them under the first new generation)."""
+    if not generation_keys:
+        return
+
+    def renew():
+        cache.set_many({key: secrets.token_hex(8) for key in generation_keys}, None)
+
+    renew()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(do)
+        transaction.on_commit(renew)
+
+
+def _dependents(label: str) -> list[tuple[Cached, On]]:
+    return [(cached, on) for cached in _REGISTRY.values() for on in cached.on if on.model == label]
+
+
+def _touches(on: On, fields) -> bool:
+    return on.fields is None or fields is None or bool(on.fields & set(fields))
+
+
+def _scopes_of(on: On, instance) -> list[tuple]:
+    if callable(on.scope):
+        return [tuple(scope) for scope in on.scope(instance)]
+    return [tuple(getattr(instance, field) for field in on.scope)]
+
+
+def _instance_written(sender, instance, update_fields=None, when="post", **kwargs):
+    keys = set()
+    for cached, on in _DEPENDENTS.get(sender, ()):
+        if when == "pre" and not callable(on.scope):
+            continue
+        if not _touches(on, update_fields):
+            continue
+        keys |= {cached.generation_key(scope) for scope in _scopes_of(on, instance)}
+    _bump(keys)
+
+
+def _pre_save(sender, instance, update_fields=None, **kwargs):
+    if instance.pk is not None:
+        _instance_written(sender, instance, update_fields, when="pre")
+
+
+def _pre_delete(sender, instance, **kwargs):
+    _instance_written(sender, instance, None, when="pre")
+
+
+def rows_written(model, *, queryset=None, objs=None, fields=None) -> None:
+    """Bulk writes the ORM sends no signal for (TenantQuerySet calls this before them): the scopes are
+    read from the objects, or from the rows of `queryset` (one query, only when something depends)."""
+    dependents = [(c, on) for c, on in _DEPENDENTS.get(model, ()) if _touches(on, fields)]
+    if not dependents:
+        return
+    keys = set()
+    for cached, on in dependents:
+        if callable(on.scope):
+            rows = list(objs) if objs is not None else list(queryset)
+            scopes = {tuple(scope) for obj in rows for scope in on.scope(obj)}
+        elif objs is not None:
+            scopes = {tuple(getattr(obj, field) for field in on.scope) for obj in objs}
+        else:
+            scopes = set(queryset.order_by().values_list(*on.scope).distinct())
+        keys |= {cached.generation_key(scope) for scope in scopes}
+    _bump(keys)
+
+
+def _m2m_changed(sender, instance, action, model, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    dependents = _DEPENDENTS.get(sender, ())
+    if not dependents:
+        return
+    keys = set()
+    for cached, on in dependents:  # a through row carries the organization like its two ends
+        if callable(on.scope):
+            continue
+        values = [getattr(instance, "organization_id", None) if f == "organization_id" else None for f in on.scope]
+        if None in values:
+            rows = sender.objects.unscoped() if hasattr(sender.objects, "unscoped") else sender.objects
+            source = next(f.attname for f in sender._meta.fields if f.related_model is type(instance))
+            scopes = set(rows.filter(**{source: instance.pk}).values_list(*on.scope).distinct())
+        else:
+            scopes = {tuple(values)}
+        keys |= {cached.generation_key(scope) for scope in scopes}
+    _bump(keys)
+
+
+_DEPENDENTS: dict[type, list[tuple[Cached, On]]] = {}
+
+
+def connect() -> None:
+    """Wire every declaration to the writes of its models (the core's AppConfig.ready, after every app's
+    caching module is imported)."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+    _DEPENDENTS.clear()
+    for cached in _REGISTRY.values():
+        for on in cached.on:
+            model = apps.get_model(on.model)
+            _DEPENDENTS.setdefault(model, []).append((cached, on))
+    for model in _DEPENDENTS:
+        uid = f"cache-contract-{model._meta.label}"
+        post_save.connect(_instance_written, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(_instance_written, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+        if any(callable(on.scope) for _, on in _DEPENDENTS[model]):
+            pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}-pre-save", weak=False)
+            pre_delete.connect(_pre_delete, sender=model, dispatch_uid=f"{uid}-pre-delete", weak=False)
+        m2m_changed.connect(_m2m_changed, sender=model, dispatch_uid=f"{uid}-m2m", weak=False)
+
+
+def declarations() -> dict[str, Cached]:
+    return dict(_REGISTRY)

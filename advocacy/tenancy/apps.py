@@ -59,8 +59,3 @@ class TenancyConfig(AppConfig):
         urls="advocacy.tenancy.urls",  # at the organization's root: /o/<org_slug>/members/ ...
         url_kwargs="tests.tenancy.url_kwargs.MAKERS",
     )
-
-    def ready(self):
-        from .caching import connect_signals
-
-        connect_signals()

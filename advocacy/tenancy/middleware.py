@@ -13,9 +13,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 
 from advocacy.accounts.sessions import session_cache_key
-from advocacy.core.cache import prefetch_scope
+from advocacy.core.cache import prefetch, prefetch_scope, request_prefetch_keys
 
-from .caching import organization_by_slug, prefetch_for_membership, prefetch_for_request
+from .caching import organization_by_slug, organization_by_slug_cache
 from .context import organization_scope
 from .selectors import membership_for_request, staff_needs_mfa
 
@@ -48,21 +48,17 @@ class OrganizationMiddleware:
     def _in_organization(self, request, match, is_api):
         slug = match["slug"]
         token = getattr(request, "api_token", None)
-        if token is None:  # one round trip for the organization and the session, one for the rest
-            prefetch_for_request(slug=slug, session_cache_key=session_cache_key(request.session))
+        # one round trip for the organization and the session, one for what the apps' pages read
+        keys = organization_by_slug_cache.keys((slug,))
+        if token is None:
+            prefetch([*keys, session_cache_key(request.session)])
             user_id = request.session.get(SESSION_KEY)
         else:
-            prefetch_for_request(slug=slug, session_cache_key=None)
+            prefetch(keys)
             user_id = token.user_id
         organization = organization_by_slug(slug)
         if organization is not None and user_id is not None:
-            prefetch_for_membership(
-                request=request,
-                organization=organization,
-                user_id=user_id,
-                subpath=request.path_info[match.end() :],
-                with_user=token is None,
-            )
+            prefetch(request_prefetch_keys(request, organization, user_id, request.path_info[match.end() :]))
         user = request.user
         if not user.is_authenticated:
             if is_api:

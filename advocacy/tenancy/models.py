@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from advocacy.core.cache import rows_written
 from advocacy.core.distribution import install_group_by_rule
 from advocacy.permissions import Role, allowed_actions
 
@@ -36,7 +37,21 @@ class Organization(models.Model):
 
 
 class TenantQuerySet(models.QuerySet):
-    pass
+    """Bulk writes tell the cache contract which rows they touch (the ORM sends no signal for them)."""
+
+    def update(self, **kwargs):
+        rows_written(self.model, queryset=self, fields=kwargs)
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        rows_written(self.model, objs=objs)
+        return objs
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        rows_written(self.model, objs=objs, fields=fields)
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from advocacy.permissions import Role
 
+from .caching import membership_cache, stats_cache, switcher_cache
 from .context import user_scope
 from .models import Invitation, Membership, Organization, RosterImport, Team
 
@@ -14,16 +15,11 @@ STAFF_ROLES = {Role.ADMIN, Role.HR, Role.MODERATOR}
 def membership_for_request(*, organization: Organization, user) -> Membership | None:
     """The caller's active membership in the active organization, or None (-> 404).
 
-    Served from the cache; any save or delete of the membership, or of its team, drops the copy
+    Served from the cache; any write of a membership or a team of the organization makes the copy stale
     (tenancy.caching), so a deactivation or a role change applies on the very next request."""
-    from advocacy.core.cache import versioned_cached
-
-    from .caching import MEMBERSHIP_TTL, membership_key
-
-    membership = versioned_cached(
-        membership_key(organization.pk, user.pk),
-        MEMBERSHIP_TTL,
-        lambda: (
+    membership = membership_cache.get_or_compute(
+        (organization.pk, user.pk),
+        compute=lambda: (
             Membership.objects.select_related("team")
             .filter(organization=organization, user=user, is_active=True)
             .first()
@@ -54,7 +50,6 @@ def memberships_for_user(*, user, fresh: bool = False) -> list[Membership]:
     `fresh=True` reads the database (decisions that grant something)."""
     if not user.is_authenticated:
         return []
-    from .caching import SWITCHER_TTL, cached, switcher_key
 
     def load():
         with user_scope(user):
@@ -67,7 +62,7 @@ def memberships_for_user(*, user, fresh: bool = False) -> list[Membership]:
 
     if fresh:
         return load()
-    return cached(switcher_key(user.pk), SWITCHER_TTL, load)
+    return switcher_cache.get_or_compute((user.pk,), compute=load)
 
 
 def get_membership_for_org(organization: Organization, membership_id) -> Membership:
@@ -200,8 +195,7 @@ def member_counts(*, organization: Organization) -> dict:
 
 def organization_stats(*, organization: Organization) -> dict:
     """Counts for the organization home page: a fixed number of queries whatever the size, cached for
-    a minute and dropped when members, teams or invitations change."""
-    from .caching import STATS_TTL, cached, stats_key
+    a minute and made stale when members, teams or invitations change."""
 
     def load():
         members = Membership.objects.filter(organization=organization)
@@ -215,4 +209,4 @@ def organization_stats(*, organization: Organization) -> dict:
         counts["pending_invitations"] = invitation_list(organization=organization).count()
         return counts
 
-    return cached(stats_key(organization.pk), STATS_TTL, load)
+    return stats_cache.get_or_compute((organization.pk,), compute=load)

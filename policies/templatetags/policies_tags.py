@@ -1,6 +1,4 @@
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -26,14 +24,3 @@ def progress_class(percent) -> str:
     except (TypeError, ValueError):
         value = 0
     return f"w-{5 * round(value / 5)}"
-
-
-@register.simple_tag
-def team_options(teams, selected=None):
-    """<option>s for a team filter from (id, name) pairs, the selected one marked: one string join instead
-    of a template loop (an organization of 10,000 people has hundreds of teams). Names are escaped."""
-    options = "".join(
-        f'<option value="{int(pk)}"{" selected" if pk == selected else ""}>{escape(name)}</option>'
-        for pk, name in teams
-    )
-    return mark_safe(options)  # noqa: S308 - ids are ints, names escaped

@@ -1,0 +1,63 @@
+"""What the content library caches (see advocacy.core.cache): the employee feed, a bench target.
+
+- `feed_pages`: the rows of a feed page (data, never HTML) per team and filters, stale on any write to
+  what the feed shows; share counts and the time window (publish and expiry times) follow the short
+  lifetime, and expired items are also dropped when the page is shown;
+- `feed_choices`: the filter choices;
+- `my_networks`: a member's shared networks for the items of one page ("You shared on ..."), stale
+  when one of their shares changes status or network.
+
+The plain feed (no search, no filter, first page) is fetched with the membership at the start of the
+request, for the team the session remembers (`team_hint_key`; a wrong or missing hint only costs that).
+"""
+
+from advocacy.core.cache import Cached, On, request_prefetch
+
+PAGE_SIZE = 20  # items per feed page
+
+_FEED_MODELS = (
+    "ContentSettings",
+    "Topic",
+    "Hashtag",
+    "Campaign",
+    "CampaignHashtag",
+    "CampaignTeam",
+    "ContentItem",
+    "ContentTopic",
+    "ContentHashtag",
+    "ContentTeam",
+)
+_ON = [On(f"content_library.{model}", scope=("organization_id",)) for model in _FEED_MODELS]
+
+feed_pages = Cached("content.feed-page", scope=("organization",), ttl=30, on=_ON)
+feed_choices = Cached("content.feed-choices", scope=("organization",), ttl=600, on=_ON)
+my_networks = Cached(
+    "content.my-networks",
+    scope=("organization", "user"),
+    ttl=600,
+    on=[On("content_library.Share", scope=("organization_id", "user_id"), fields={"status", "network"})],
+)
+
+
+def page_parts(*, team_id, slug: str, q="", topic_id=None, hashtag_id=None, campaign_id=None, sort="newest", page=1):
+    """What a feed page's entries are keyed by (selectors.feed_page and the prefetch below)."""
+    return (team_id or 0, q, topic_id, hashtag_id, campaign_id, sort, str(page or 1), PAGE_SIZE, slug)
+
+
+def team_hint_key(organization_id) -> str:
+    """Where the session remembers the member's team (a session key, not a cache key)."""
+    return f"feed-team:{organization_id}"
+
+
+@request_prefetch
+def request_keys(request, organization, user_id: int, subpath: str) -> list[str]:
+    """The plain feed's page, choices and the member's networks for it (no search, no filter, page 1)."""
+    if subpath != "content/" or request.GET or not request.path_info.startswith("/o/"):  # pages, not the API
+        return []
+    hint = request.session.get(team_hint_key(organization.pk), False)
+    if hint is False:
+        return []
+    parts = page_parts(team_id=hint, slug=organization.slug)
+    scope = (organization.pk,)
+    mine = my_networks.keys((organization.pk, user_id), *parts)
+    return feed_pages.keys(scope, *parts) + feed_choices.keys(scope) + mine

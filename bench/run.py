@@ -15,10 +15,14 @@ its own (`advocacy_bench`, dropped and created afresh):
    VACUUM ANALYZE; bench/probe.py counts each page's SQL queries with Django's test client and
    signs the pages' users in; gunicorn starts (production settings: DJANGO_DEBUG off, 2 sync
    workers, BENCH_BASELINE=1) on a free port of 127.0.0.1; each page and the baseline view are
-   loaded for a fixed time with wrk (or a Python keep-alive loader when wrk is missing) after a
-   short warm-up; a tracked link first gets the click-loss check (bench/clicks.py: distinct browsers,
-   repeats and crawlers, then the flush; stored clicks must equal the countable requests);
-3. prints a table, writes bench/results/<timestamp>.json and latest.json, and exits 1 when a target
+   loaded for a fixed time with wrk (installed with apt-get when missing) after a short warm-up; a
+   tracked link first gets the click-loss check (bench/clicks.py: distinct browsers, repeats and
+   crawlers, then the flush; stored clicks must equal the countable requests);
+3. the ceiling: a bare Django application (bench/bare/: no middleware, no app, one view) served by a
+   gunicorn of its own, loaded with 32 connections before and after the same-middleware baseline and
+   each page, also at 32 connections: each one's throughput as a fraction of bare Django's shows
+   what the middleware stack and the page cost;
+4. prints a table, writes bench/results/<timestamp>.json and latest.json, and exits 1 when a target
    is under its throughput ratio (page / baseline requests per second) at the large size, its query
    count differs between the sizes, or any request failed.
 
@@ -41,7 +45,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -55,6 +58,8 @@ PY = sys.executable
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 BASELINE_END = f"{BASELINE.name} (end)"
+BARE, BARE_END = "bare Django", "bare Django (end)"
+BARE_PATH = "/bench/bare"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # as behind the production proxy (no SSL redirect)
 # Every load sends what a browser sends: a tracked link answers a request without one as a script
 # (redirected, not counted) and a link-preview crawler with a page of Open Graph tags.
@@ -153,14 +158,16 @@ def http_get(port: int, path: str, headers: dict, timeout: float = 10) -> tuple[
 class Server:
     """gunicorn on a free port of 127.0.0.1, stopped by its own pid."""
 
-    def __init__(self, env: dict, workers: int, log_path: Path):
+    def __init__(
+        self, env: dict, workers: int, log_path: Path, wsgi: str = "advocacy.wsgi", ready_path: str = "/healthz"
+    ):
         self.port = free_port()
         self.log_path = log_path
         command = [
             PY,
             "-m",
             "gunicorn",
-            "advocacy.wsgi",
+            wsgi,
             "--bind",
             f"{HOST}:{self.port}",
             "--workers",
@@ -182,11 +189,11 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"bench: gunicorn exited with {self.process.returncode}; see {log_path}")
             with contextlib.suppress(OSError, http.client.HTTPException):
-                if http_get(self.port, "/healthz", PROXY_HEADERS, timeout=2)[0] == 200:
+                if http_get(self.port, ready_path, PROXY_HEADERS, timeout=2)[0] == 200:
                     return
             if time.monotonic() > deadline:
                 self.stop()
-                raise SystemExit(f"bench: gunicorn did not answer /healthz in 30s; see {log_path}")
+                raise SystemExit(f"bench: gunicorn did not answer {ready_path} in 30s; see {log_path}")
             time.sleep(0.2)
 
     def stop(self) -> None:
@@ -203,7 +210,21 @@ class Server:
 # --- load ----------------------------------------------------------------------------------------------
 
 
-def load_wrk(port: int, path: str, headers: dict, connections: int, duration: float, script: Path) -> dict:
+def ensure_wrk() -> None:
+    """wrk, installed with apt-get when it is missing and we may (root on a Debian-like system)."""
+    if shutil.which("wrk"):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        log("wrk is not installed: apt-get install -y wrk")
+        command = ["apt-get", "install", "-y", "-q", "wrk"]
+        if subprocess.run(command, check=False).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], check=True)
+            subprocess.run(command, check=True)
+    if not shutil.which("wrk"):
+        raise SystemExit("bench: wrk is not installed and could not be installed here (apt-get install wrk)")
+
+
+def load(port: int, path: str, headers: dict, connections: int, duration: float, script: Path) -> dict:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "10s", "-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -226,62 +247,6 @@ def load_wrk(port: int, path: str, headers: dict, connections: int, duration: fl
     }
 
 
-def percentile(sorted_values: list[float], pct: float) -> float:
-    if not sorted_values:
-        return 0.0
-    index = min(len(sorted_values) - 1, max(0, round(pct / 100 * len(sorted_values)) - 1))
-    return sorted_values[index]
-
-
-def load_python(port: int, path: str, headers: dict, connections: int, duration: float, script=None) -> dict:
-    """Threads with keep-alive http.client connections (reconnecting when the server closes)."""
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [0] * connections
-    deadline = time.perf_counter() + duration
-
-    def worker(slot: int) -> None:
-        connection = None
-        while time.perf_counter() < deadline:
-            try:
-                if connection is None:
-                    connection = http.client.HTTPConnection(HOST, port, timeout=10)
-                started = time.perf_counter()
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                latencies[slot].append(time.perf_counter() - started)
-                if response.status >= 400:
-                    errors[slot] += 1
-                if response.will_close:
-                    connection.close()
-                    connection = None
-            except (OSError, http.client.HTTPException):
-                errors[slot] += 1
-                if connection is not None:
-                    connection.close()
-                connection = None
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(slot,)) for slot in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    values = sorted(value for values in latencies for value in values)
-    return {
-        "requests": len(values),
-        "seconds": round(seconds, 3),
-        "rps": len(values) / seconds,
-        "p50_ms": percentile(values, 50) * 1000,
-        "p95_ms": percentile(values, 95) * 1000,
-        "p99_ms": percentile(values, 99) * 1000,
-        "max_ms": (values[-1] if values else 0.0) * 1000,
-        "errors": sum(errors),
-        "error_detail": {"failed": sum(errors)},
-    }
-
-
 # --- one size ------------------------------------------------------------------------------------------
 
 
@@ -299,7 +264,49 @@ def click_check(port: int, path: str, clients: int, env: dict, workdir: Path) ->
     return result
 
 
-def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, args, loader, workdir: Path) -> dict:
+def measure(port: int, path: str, headers: dict, connections: int, args, workdir: Path) -> dict:
+    """wrk for the warm-up (not kept), then for the measured duration."""
+    if args.warmup > 0:
+        load(port, path, headers, connections, args.warmup, workdir / "wrk.lua")
+    return load(port, path, headers, connections, args.duration, workdir / "wrk.lua")
+
+
+def mean_and_spread(values: list[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    mean = sum(values) / len(values)
+    return mean, (max(values) - min(values)) / mean if mean else None
+
+
+def bare_comparison(size: str, env: dict, args, site_port: int, loads: dict, workdir: Path) -> dict:
+    """Bare Django (its own gunicorn), then the same-middleware baseline and each page on the site's
+    server, then bare Django again, all with `args.bare_connections`; ratios are to bare Django's mean."""
+    connections = args.bare_connections
+    bare = Server(
+        {**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"},
+        args.workers,
+        workdir / f"gunicorn-bare-{size}.log",
+        wsgi="bench.bare.wsgi",
+        ready_path=BARE_PATH,
+    )
+    results: dict[str, dict] = {}
+    try:
+        for name, port, path, headers in [
+            (BARE, bare.port, BARE_PATH, BROWSER_HEADERS),
+            *((name, site_port, path, headers) for name, (path, headers) in loads.items()),
+            (BARE_END, bare.port, BARE_PATH, BROWSER_HEADERS),
+        ]:
+            log(f"loading {name} {path} ({size}) for {args.duration:g}s with {connections} connections")
+            results[name] = {"path": path, **measure(port, path, headers, connections, args, workdir)}
+    finally:
+        bare.stop()
+    bare_rps, spread = mean_and_spread([results[name]["rps"] for name in (BARE, BARE_END)])
+    for result in results.values():
+        result["ratio"] = result["rps"] / bare_rps if bare_rps else None
+    return {"connections": connections, "bare_rps": bare_rps, "bare_spread": spread, "targets": results}
+
+
+def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, args, workdir: Path) -> dict:
     content = [
         f"--{kind}={getattr(args, f'{size}_{kind}')}" for kind in ("content", "shares", "clicks")
     ]  # the content library's data for acme at this size
@@ -314,6 +321,7 @@ def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, ar
     probed = json.loads(probe_out.read_text())["targets"]
 
     results: dict[str, dict] = {}
+    loads: dict[str, tuple[str, dict]] = {}  # what was loaded, for the comparison with bare Django
     # The baseline is loaded first and again last: the ratio uses the mean of the two, and their
     # difference shows how steady the machine was during the run.
     order = list(probed) + ([BASELINE_END] if BASELINE.name in probed else [])
@@ -337,19 +345,17 @@ def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, ar
             if info.get("click_check"):
                 result["clicks"] = click_check(server.port, info["path"], info["click_check"], env, workdir)
             log(f"loading {name} {info['path']} ({size}) for {args.duration:g}s")
-            if args.warmup > 0:
-                loader(server.port, info["path"], headers, args.connections, args.warmup, workdir / "wrk.lua")
-            result.update(
-                loader(server.port, info["path"], headers, args.connections, args.duration, workdir / "wrk.lua")
-            )
+            result.update(measure(server.port, info["path"], headers, args.connections, args, workdir))
+            if name != BASELINE_END:
+                loads[name] = (info["path"], headers)
+        bare = bare_comparison(size, env, args, server.port, loads, workdir) if loads else None
     finally:
         server.stop()
     baseline_runs = [results[name]["rps"] for name in (BASELINE.name, BASELINE_END) if "rps" in results.get(name, {})]
-    baseline_rps = sum(baseline_runs) / len(baseline_runs) if baseline_runs else None
+    baseline_rps, spread = mean_and_spread(baseline_runs)
     for result in results.values():
         if baseline_rps and "rps" in result:
             result["ratio"] = result["rps"] / baseline_rps
-    spread = (max(baseline_runs) - min(baseline_runs)) / baseline_rps if baseline_rps else None
     return {
         "size": size,
         "employees": employees,
@@ -358,6 +364,7 @@ def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, ar
         "baseline_spread": spread,
         "load_average_after": os.getloadavg(),
         "targets": results,
+        "bare": bare,
     }
 
 
@@ -393,6 +400,18 @@ def verdicts(runs: list[dict], targets: list[Target]) -> list[dict]:
                     {
                         "target": name,
                         "check": f"errors at {run['size']}",
+                        "ok": False,
+                        "detail": f"{result['errors']} failed requests {result['error_detail']}",
+                    }
+                )
+    for run in runs:
+        bare = run.get("bare") or {"targets": {}}
+        for name, result in bare["targets"].items():
+            if result.get("errors"):
+                checks.append(
+                    {
+                        "target": name,
+                        "check": f"errors at {run['size']}, {bare['connections']} connections",
                         "ok": False,
                         "detail": f"{result['errors']} failed requests {result['error_detail']}",
                     }
@@ -462,10 +481,41 @@ def print_table(runs: list[dict], checks: list[dict]) -> None:
                 f"{run['size']}: ratios are to the baseline's mean, {run['baseline_rps']:.1f} req/s (its runs before "
                 f"and after the pages differ by {run['baseline_spread']:.0%}; a large difference means a busy machine)"
             )
+    print_bare_table(runs, width)
     print()
     for check in checks:
         print(f"{'PASS' if check['ok'] else 'FAIL'}  {check['target']}: {check['check']} ({check['detail']})")
     print()
+
+
+def print_bare_table(runs: list[dict], width: int) -> None:
+    """Each page and the same-middleware baseline as a fraction of bare Django, under the same load."""
+    bares = [(run, run["bare"]) for run in runs if run.get("bare")]
+    if not bares:
+        return
+    width = max(width, len(BARE_END))
+    header = f"{'size':<6} {'employees':>9}  {'target':<{width}} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+    header += f" {'× bare':>7}  path"
+    print()
+    print(f"Against bare Django (no middleware, no app), {bares[0][1]['connections']} connections:")
+    print(header)
+    print("-" * len(header))
+    for run, bare in bares:
+        for name, r in bare["targets"].items():
+            ratio = f"{r['ratio']:>6.2f}×" if r.get("ratio") is not None and name not in (BARE, BARE_END) else " " * 7
+            print(
+                f"{run['size']:<6} {run['employees']:>9,}  {name:<{width}} {r['rps']:>8.1f} {r['p50_ms']:>7.1f} "
+                f"{r['p95_ms']:>7.1f} {r['p99_ms']:>7.1f} {ratio}  {r['path']}"
+            )
+    print()
+    for run, bare in bares:
+        if bare.get("bare_rps"):
+            middleware = bare["targets"].get(BASELINE.name, {}).get("ratio")
+            cost = f"; the same-middleware baseline is at {middleware:.2f}× of it" if middleware else ""
+            print(
+                f"{run['size']}: × bare is to bare Django's mean, {bare['bare_rps']:.1f} req/s (its runs before and "
+                f"after differ by {bare['bare_spread']:.0%}){cost}"
+            )
 
 
 # --- main ----------------------------------------------------------------------------------------------
@@ -489,7 +539,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, help="seconds of unmeasured load first (default 2; quick 1)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections of the load tool")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--bare-connections", type=int, default=32, help="connections for the comparison with bare Django"
+    )
     parser.add_argument("--targets", default="", help="comma-separated target names (default: all)")
     parser.add_argument("--database", default="advocacy_bench", help="database created (dropped first) for the run")
     args = parser.parse_args(argv)
@@ -514,12 +566,7 @@ def main(argv: list[str]) -> int:
         log("DATABASE_URL / REDIS_URL not set: running through scripts/dev.py bench (embedded servers)")
         os.execv(PY, [PY, str(dev), "bench", *argv])
 
-    if args.loader == "wrk" or (args.loader == "auto" and shutil.which("wrk")):
-        loader, loader_name = load_wrk, "wrk"
-        if not shutil.which("wrk"):
-            raise SystemExit("bench: wrk is not installed (apt-get install wrk) - or use --loader python")
-    else:
-        loader, loader_name = load_python, "python (threads, http.client)"
+    ensure_wrk()
     selected = [t for t in TARGETS if not args.targets or t.name in args.targets.split(",")]
 
     started = time.monotonic()
@@ -551,7 +598,7 @@ def main(argv: list[str]) -> int:
         workdir = Path(tmp)
         (workdir / "wrk.lua").write_text(WRK_SCRIPT)
         for size, employees, orgs in (("small", args.small, args.small_orgs), ("large", args.large, args.large_orgs)):
-            runs.append(run_size(size, employees, orgs, env, bench_url, args, loader, workdir))
+            runs.append(run_size(size, employees, orgs, env, bench_url, args, workdir))
             if not runs[-1]["targets"]:
                 break
     checks = verdicts(runs, selected)
@@ -562,8 +609,10 @@ def main(argv: list[str]) -> int:
     report = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "settings": {
-            "loader": loader_name,
+            "loader": "wrk",
             "connections": args.connections,
+            "bare_connections": args.bare_connections,
+            "bare": "bench.bare.wsgi: Django without middleware or apps, one view, same gunicorn settings",
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "server": f"gunicorn, {args.workers} sync workers, 1 thread, DJANGO_DEBUG off",

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -755,23 +755,8 @@ def _crawler_page(request, organization_id: int, code: str, destination: str) ->
     image = ""
     if item is not None:
         image = request.build_absolute_uri(f"/l/{code}/image") if item.image else item.image_url
-    html = format_html(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{}</title>'
-        '<meta property="og:type" content="article"><meta property="og:title" content="{}">'
-        '<meta property="og:description" content="{}"><meta property="og:url" content="{}">'
-        "{}"
-        '<meta name="twitter:card" content="{}"><link rel="canonical" href="{}"></head>'
-        '<body><a href="{}">{}</a></body></html>',
-        title,
-        title,
-        description[:300],
-        destination,
-        format_html('<meta property="og:image" content="{}">', image) if image else "",
-        "summary_large_image" if image else "summary",
-        destination,
-        destination,
-        title or destination,
-    )
+    context = {"title": title, "description": description[:300], "destination": destination, "image": image}
+    html = render_to_string("content_library/crawler_preview.html", context)
     return _page(html)
 
 

@@ -31,8 +31,8 @@ The collectors, used by the core at start-up:
 - `root_urlpatterns()`, `page_urlpatterns()`, `api_urlpatterns()`: for advocacy/urls.py (root
   routes first, then under /o/<org_slug>/ and /api/v1/o/<org_slug>/, includes with an empty prefix last).
 - `beat_schedule()`: name -> Celery beat entry; `demo_seeders()`; `scale_steps()`;
-  `url_kwarg_makers()`; `request_prefetchers()` (callables `f(request, organization, user_id,
-  subpath) -> list[str]` of cache keys to fetch with the membership).
+  `url_kwarg_makers()`. (What an app caches, and the keys it wants fetched with the membership, it
+  declares in its `caching.py`: see advocacy/core/cache.py.)
 """
 
 from __future__ import annotations
@@ -84,7 +84,6 @@ class AppRegistration:
     seeders: tuple[str, ...] = ()  # dotted paths of f(demo) for seed_demo (advocacy/demo.py), idempotent
     scale_steps: tuple[str, ...] = ()  # dotted paths of @scale_step functions for generate_scale_data
     url_kwargs: str | None = None  # dotted path of {URL keyword: maker(organization) -> value}, for tests
-    request_prefetch: str | None = None  # dotted path of f(request, organization, user_id, subpath) -> keys
 
 
 @cache
@@ -174,7 +173,3 @@ def url_kwarg_makers() -> dict[str, Callable]:
     declared = ((c.name, import_string(r.url_kwargs)) for c, r in registrations() if r.url_kwargs)
     return merge("URL keyword", declared)
 
-
-@cache
-def request_prefetchers() -> tuple[Callable, ...]:
-    return tuple(import_string(r.request_prefetch) for _, r in registrations() if r.request_prefetch)

@@ -128,8 +128,6 @@ def test_an_apps_dotted_paths_import(name, registration):
     if registration.url_kwargs:
         makers = import_string(registration.url_kwargs)
         assert makers and all(registry.url_kwarg_makers()[k] is maker for k, maker in makers.items())
-    if registration.request_prefetch:
-        assert import_string(registration.request_prefetch) in registry.request_prefetchers()
 
 
 def test_the_core_scale_steps_run_first():

@@ -307,21 +307,28 @@ def _pre_delete(sender, instance, **kwargs):
     _instance_written(sender, instance, None, when="pre")
 
 
-def rows_written(model, *, queryset=None, objs=None, fields=None) -> None:
+def rows_written(model, *, queryset=None, objs=None, fields=None, organization_id=None) -> None:
     """Bulk writes the ORM sends no signal for (TenantQuerySet calls this before them): the scopes are
-    read from the objects, or from the rows of `queryset` (one query, only when something depends)."""
+    read from the objects, or from the rows of `queryset` (one query per kind of scope, only when
+    something depends on them). `organization_id`: the organization the database lets this transaction
+    write (row-level security), which is the whole scope of an organization-wide entry."""
     dependents = [(c, on) for c, on in _DEPENDENTS.get(model, ()) if _touches(on, fields)]
     if not dependents:
         return
-    keys = set()
+    keys, found = set(), {}
     for cached, on in dependents:
         if callable(on.scope):
-            rows = list(objs) if objs is not None else list(queryset)
-            scopes = {tuple(scope) for obj in rows for scope in on.scope(obj)}
+            if "rows" not in found:
+                found["rows"] = list(objs) if objs is not None else list(queryset)
+            scopes = {tuple(scope) for obj in found["rows"] for scope in on.scope(obj)}
         elif objs is not None:
             scopes = {tuple(getattr(obj, field) for field in on.scope) for obj in objs}
+        elif on.scope == ("organization_id",) and organization_id is not None:
+            scopes = {(organization_id,)}
         else:
-            scopes = set(queryset.order_by().values_list(*on.scope).distinct())
+            if on.scope not in found:
+                found[on.scope] = set(queryset.order_by().values_list(*on.scope).distinct())
+            scopes = found[on.scope]
         keys |= {cached.generation_key(scope) for scope in scopes}
     _bump(keys)
 

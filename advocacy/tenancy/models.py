@@ -40,7 +40,9 @@ class TenantQuerySet(models.QuerySet):
     """Bulk writes tell the cache contract which rows they touch (the ORM sends no signal for them)."""
 
     def update(self, **kwargs):
-        rows_written(self.model, queryset=self, fields=kwargs)
+        organization = None if is_unscoped() else current_organization()
+        organization_id = organization.pk if organization is not None else None
+        rows_written(self.model, queryset=self, fields=kwargs, organization_id=organization_id)
         return super().update(**kwargs)
 
     def bulk_create(self, objs, *args, **kwargs):

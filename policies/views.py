@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advocacy.audit.services import audit_record
+from advocacy.core.chrome import initials
 from advocacy.core.csv import csv_stream
-from advocacy.core.templatetags.ui import initials
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.decorators import org_view
 from advocacy.tenancy.selectors import get_team_for_org

@@ -20,9 +20,10 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-import redis
 from django.conf import settings
 from django.db import connection
+
+from advocacy.core.cache import stream_client
 
 LINK_TTL = 7 * 24 * 3600
 UNKNOWN_TTL = 60
@@ -72,14 +73,15 @@ UPSERT_CLICKS = (
     "DO UPDATE SET clicks = content_library_clickdaily.clicks + EXCLUDED.clicks"
 )
 
-_client: redis.Redis | None = None
+_client = None
 _scripts: dict = {}
 
 
-def client() -> redis.Redis:
+def client():
+    """The click buffer's Redis client (the cache contract's stream client) with this module's scripts."""
     global _client
     if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+        _client = stream_client()
         _scripts["record"] = _client.register_script(_RECORD)
         _scripts["clear_dirty"] = _client.register_script(_CLEAR_DIRTY)
     return _client

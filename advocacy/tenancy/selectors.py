@@ -1,7 +1,9 @@
 """Reads of organizations, memberships, teams and invitations. `organization` always comes first."""
 
+from allauth.mfa.models import Authenticator
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 
 from advocacy.permissions import Role
 
@@ -39,8 +41,6 @@ def staff_needs_mfa(*, membership: Membership, user) -> bool:
 
 
 def user_has_mfa(*, user) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
@@ -135,8 +135,6 @@ def team_list(*, organization: Organization):
 
 def invitation_list(*, organization: Organization, status: str = "pending"):
     """Invitations, newest first; status pending / accepted / revoked / expired / "" (all)."""
-    from django.utils import timezone
-
     now = timezone.now()
     qs = Invitation.objects.filter(organization=organization).select_related("team", "invited_by")
     if status == "pending":
@@ -152,8 +150,6 @@ def invitation_list(*, organization: Organization, status: str = "pending"):
 
 def invitation_counts(*, organization: Organization) -> dict:
     """Invitations by status, in one query."""
-    from django.utils import timezone
-
     now = timezone.now()
     open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
     return Invitation.objects.filter(organization=organization).aggregate(

@@ -1,52 +1,10 @@
-"""Celery plumbing for tenant work: tasks take `organization_id` explicitly and run inside that
-organization's scope; beat jobs that touch every organization fan out one task per organization."""
+"""Celery tasks of tenancy. The plumbing every app's tasks use (`tenant_task`, `enqueue`, `fan_out`)
+lives in advocacy/tenancy/jobs.py and is importable from here too."""
 
-from functools import wraps
-
-from celery import shared_task
-from django.db import transaction
-
-from .context import organization_scope
-from .models import Organization
-
-
-def tenant_task(*, own_transactions: bool = False, **options):
-    """Declare a task whose first argument is `organization_id`; the function receives the
-    organization (keyword `organization`) and runs inside its scope (one transaction).
-
-    `own_transactions=True` is for long tasks that commit as they go (progress others can see, a
-    worker killed midway keeps the finished chunks): the function receives the organization and
-    enters `organization_scope(organization)` itself for each unit of work."""
-    options.setdefault("acks_late", True)
-
-    def decorator(fn):
-        @shared_task(**options)
-        @wraps(fn)
-        def task(organization_id, *args, **kwargs):
-            organization = Organization.objects.get(pk=organization_id)
-            if own_transactions:
-                return fn(*args, organization=organization, **kwargs)
-            with organization_scope(organization):
-                return fn(*args, organization=organization, **kwargs)
-
-        return task
-
-    return decorator
-
-
-def enqueue(task, organization, *args, **kwargs) -> None:
-    """Send `task` for `organization` once the current transaction commits."""
-    organization_id = organization.pk
-    transaction.on_commit(lambda: task.delay(organization_id, *args, **kwargs))
-
-
-def fan_out(task, *args, **kwargs) -> int:
-    """One task per organization (beat jobs)."""
-    ids = list(Organization.objects.values_list("pk", flat=True))
-    for organization_id in ids:
-        task.delay(organization_id, *args, **kwargs)
-    return len(ids)
-
+from .jobs import enqueue as enqueue  # re-exported: the public place other apps import them from
+from .jobs import fan_out as fan_out
+from .jobs import tenant_task
+from .services import roster_import_run
 
 # --- people ----------------------------------------------------------------------------------------
 
@@ -54,6 +12,4 @@ def fan_out(task, *args, **kwargs) -> int:
 @tenant_task(own_transactions=True)
 def process_roster_import(roster_import_id, *, organization):
     """Invite the people of an uploaded roster, committing every few rows; safe to run again."""
-    from .services import roster_import_run
-
     roster_import_run(organization=organization, roster_import_id=roster_import_id)

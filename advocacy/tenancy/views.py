@@ -361,16 +361,10 @@ def roster_import_detail(request, import_id):
 def roster_import_report(request, import_id):
     organization = request.organization
     roster_import = selectors.get_roster_import_for_org(organization, import_id)
-    from advocacy.audit.services import audit_record
-
-    audit_record(
-        organization=organization,
-        actor=request.user,
-        action="roster_import.report_exported",
-        target=roster_import,
-        data={"rows": len(roster_import.report or [])},
+    content = services.roster_import_export_report(
+        organization=organization, actor=request.user, roster_import=roster_import
     )
-    response = HttpResponse(roster.report_csv(roster_import.report or []), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-import-{roster_import.pk}-report.csv"'
     response["Cache-Control"] = "no-store"
     return response

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from advocacy.audit.models import AuditEvent
 from advocacy.permissions import Role
-from advocacy.tenancy import roster, services
+from advocacy.tenancy import roster
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Invitation, RosterImport
+from advocacy.tenancy.services import roster_imports as services
 from advocacy.tenancy.tasks import process_roster_import
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 

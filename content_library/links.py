@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 from advocacy.core.cache import stream_client
+from advocacy.core.partitioning import RetainedTable, drop_expired_partitions, ensure_partitions
 
 LINK_TTL = 7 * 24 * 3600
 UNKNOWN_TTL = 60
@@ -65,13 +66,16 @@ end
 return 0
 """
 
+# The rollup is partitioned by retention class and month (advocacy.core.partitioning): each row carries its
+# organization's retention, so an expired month leaves by DROP TABLE, never by DELETE.
 UPSERT_CLICKS = (
     "INSERT INTO content_library_clickdaily "
-    "(organization_id, share_id, day, clicks, user_id, content_id, campaign_id, network) "
+    "(organization_id, share_id, day, clicks, user_id, content_id, campaign_id, network, keep_months) "
     "VALUES {values} "
-    "ON CONFLICT (organization_id, share_id, day) "
+    "ON CONFLICT (organization_id, share_id, day, keep_months) "
     "DO UPDATE SET clicks = content_library_clickdaily.clicks + EXCLUDED.clicks"
 )
+CLICK_ROLLUP = RetainedTable("content_library_clickdaily")
 
 _client = None
 _scripts: dict = {}
@@ -213,7 +217,17 @@ def _apply(organization, entries) -> int:
         if share is None:  # the share was deleted since: nothing left to attribute the click to
             continue
         rows.append(
-            (organization.pk, share.pk, day, n, share.user_id, share.content_id, share.campaign_id, share.network)
+            (
+                organization.pk,
+                share.pk,
+                day,
+                n,
+                share.user_id,
+                share.content_id,
+                share.campaign_id,
+                share.network,
+                organization.click_retention_months,
+            )
         )
         per_share[share.pk] += n
         per_content[share.content_id] += n
@@ -222,7 +236,7 @@ def _apply(organization, entries) -> int:
     if not rows:
         return 0
     with connection.cursor() as cursor:
-        values = ", ".join(["(%s, %s, %s::date, %s, %s, %s, %s, %s)"] * len(rows))
+        values = ", ".join(["(%s, %s, %s::date, %s, %s, %s, %s, %s, %s)"] * len(rows))
         upsert = UPSERT_CLICKS.format(values=values)  # only placeholders are interpolated
         cursor.execute(upsert, [v for row in rows for v in row])
         for table, counter in (
@@ -269,3 +283,14 @@ def flush_clicks(*, organization, batch_size: int = FLUSH_BATCH) -> int:
     _trim(stream, watermark)
     _scripts["clear_dirty"](keys=[stream, dirty_key()], args=[str(organization.pk)])
     return stored
+
+
+# --- the rollup's partitions ------------------------------------------------------------------------
+
+
+def maintain_partitions(*, today) -> dict:
+    """Create the click rollup's months ahead and drop the expired ones (each a DROP TABLE)."""
+    return {
+        "created": ensure_partitions(connection, CLICK_ROLLUP, today=today),
+        "dropped": drop_expired_partitions(connection, CLICK_ROLLUP, today=today),
+    }

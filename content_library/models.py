@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils import timezone
 
+from advocacy.core.partitioning import DEFAULT_RETENTION
 from advocacy.tenancy.models import TenantModel
 
 from .networks import ALL_NETWORKS, Network
@@ -321,8 +322,9 @@ class LinkRoute(models.Model):
 
 
 class ClickDaily(TenantModel):
-    """Countable clicks per share and day, with the share's employee, item, campaign and network
-    copied in so results group without joins. Written only by the click flush (upserts)."""
+    """Countable clicks per share and day, with the share's employee, item, campaign and network copied in so
+    results group without joins. Written only by the click flush (upserts). Partitioned by the organization's
+    retention class, then by month: an expired month is dropped whole."""
 
     share = models.ForeignKey(Share, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     day = models.DateField()
@@ -333,9 +335,14 @@ class ClickDaily(TenantModel):
         Campaign, on_delete=models.SET_NULL, db_constraint=False, null=True, blank=True, related_name="+"
     )
     network = models.CharField(max_length=16, choices=Network.choices)
+    # The organization's retention when the row was written: the table is partitioned by it, then by month
+    # (advocacy.core.partitioning; created by migration 0009, kept by the partition beat task).
+    keep_months = models.PositiveSmallIntegerField(default=DEFAULT_RETENTION, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "share", "day"], name="clickdaily_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "share", "day", "keep_months"], name="clickdaily_unique")
+        ]
         indexes = [
             models.Index(fields=["organization", "content", "day"], name="clickdaily_content_day"),
             models.Index(fields=["organization", "campaign", "day"], name="clickdaily_campaign_day"),

@@ -119,16 +119,17 @@ def generate_content(organization, ctx):
                 cursor.execute(
                     """
                     INSERT INTO content_library_clickdaily
-                        (organization_id, share_id, day, clicks, user_id, content_id, campaign_id, network)
+                        (organization_id, share_id, day, clicks, user_id, content_id, campaign_id, network,
+                         keep_months)
                     SELECT s.organization_id, s.id, (s.confirmed_at AT TIME ZONE 'UTC')::date,
                            %s + CASE WHEN row_number() OVER (ORDER BY s.id) <= %s THEN 1 ELSE 0 END,
-                           s.user_id, s.content_id, s.campaign_id, s.network
+                           s.user_id, s.content_id, s.campaign_id, s.network, %s
                     FROM content_library_share s
                     WHERE s.organization_id = %s
-                    ON CONFLICT (organization_id, share_id, day)
+                    ON CONFLICT (organization_id, share_id, day, keep_months)
                     DO UPDATE SET clicks = content_library_clickdaily.clicks + EXCLUDED.clicks
                     """,
-                    [per_share, remainder, organization.pk],
+                    [per_share, remainder, organization.click_retention_months, organization.pk],
                 )
             ctx.log(f"content: {missing} clicks added")
     from .demo import _sync_counters

@@ -24,6 +24,17 @@ def flush_org_clicks(*, organization) -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def maintain_click_partitions() -> dict:
+    """Beat, daily: the click rollup's months ahead are created, expired months dropped (DDL, for every
+    organization at once: partitions are per retention class, not per organization)."""
+    from django.utils import timezone
+
+    from .links import maintain_partitions
+
+    return maintain_partitions(today=timezone.now().date())
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def weekly_digest_all() -> int:
     return fan_out(send_weekly_digest)
 

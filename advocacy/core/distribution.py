@@ -184,18 +184,22 @@ def read_catalogue(connection) -> Catalogue:
         for name, relkind, has_org, partattrs in rows:
             partitioned[name] = {"partitioned": relkind == "p", "has_org": has_org, "partattrs": partattrs or []}
         # partition key column names
+        # a partitioned table's partition columns: its own key and those of its partitioned partitions
         cursor.execute(
             """
-            SELECT c.relname, a.attname FROM pg_partitioned_table pt
-            JOIN pg_class c ON c.oid = pt.partrelid
+            SELECT c.relname, a.attname FROM pg_partitioned_table top
+            JOIN pg_class c ON c.oid = top.partrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL pg_partition_tree(top.partrelid) tree
+            JOIN pg_partitioned_table pt ON pt.partrelid = tree.relid
             JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = ANY (pt.partattrs::int2[])
-            WHERE n.nspname = current_schema()
+            WHERE n.nspname = current_schema() AND NOT c.relispartition
             """
         )
         part_columns: dict[str, list[str]] = {}
         for name, column in cursor.fetchall():
-            part_columns.setdefault(name, []).append(column)
+            if column not in part_columns.setdefault(name, []):
+                part_columns[name].append(column)
         cursor.execute(_CONSTRAINTS_SQL)
         constraints = [
             Constraint(table, name, kind, tuple(cols), ref, tuple(ref_cols or ()))

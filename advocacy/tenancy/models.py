@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from advocacy.core.cache import rows_written
 from advocacy.core.distribution import install_group_by_rule
+from advocacy.core.partitioning import DEFAULT_RETENTION, RETENTION_CHOICES
 from advocacy.permissions import Role, allowed_actions
 
 from .context import NoActiveOrganization, current_organization, is_unscoped
@@ -27,6 +28,11 @@ class Organization(models.Model):
         default=False, help_text="Admins, HR and moderators must use two-factor authentication."
     )
     settings = models.JSONField(default=dict, blank=True)
+    click_retention_months = models.PositiveSmallIntegerField(
+        choices=[(m, f"{m} months") for m in RETENTION_CHOICES],
+        default=DEFAULT_RETENTION,
+        help_text="How long daily click counts are kept (totals per item, campaign and share are kept for good).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

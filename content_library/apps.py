@@ -109,6 +109,6 @@ class ContentLibraryConfig(AppConfig):
             },
         },
         seeders=("content_library.demo.seed",),
-        scale_steps=("content_library.scale.generate_content",),
+        scale_steps=("content_library.scale.generate_content", "content_library.scale.generate_small_org_content"),
         url_kwargs="tests.content_library.url_kwargs.MAKERS",
     )

@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
-from advocacy.core.scale import option, scale_step
+from advocacy.core.scale import ScaleContext, option, scale_step
+from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership
 
 from .models import ClickDaily, ContentHashtag, ContentItem, Hashtag, Share
@@ -136,6 +137,32 @@ def generate_content(organization, ctx):
 
     _sync_counters(organization)
     ctx.log("content: counters synced")
+
+
+@scale_step(
+    option(
+        "--small-org-content",
+        type=int,
+        default=0,
+        metavar="N",
+        help="content items in each small organization (--orgs), each shared 3 times with 10 clicks per share",
+    )
+)
+def generate_small_org_content(organization, ctx):
+    """The small organizations get content, shares and clicks of their own (the growth run: many tenants,
+    each with a little of everything), each in its own scope. Tops up like the other steps."""
+    items = ctx.options.get("small_org_content") or 0
+    if items <= 0:
+        return
+    per_org = ScaleContext(
+        options={"content": items, "shares": 3 * items, "clicks": 30 * items},
+        password_hash=ctx.password_hash,
+        log=lambda _message: None,
+    )
+    for small in ctx.small_organizations:
+        with organization_scope(small):
+            generate_content(small, per_org)
+    ctx.log(f"content: {items} items, {3 * items} shares each in {len(ctx.small_organizations)} small organizations")
 
 
 def bench_link(organization) -> dict:

@@ -1,5 +1,3 @@
-import os
-
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
@@ -26,12 +24,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(registry.page_urlpatterns())),
     path("api/v1/o/<slug:org_slug>/", include(registry.api_urlpatterns())),
 ]
-
-# The benchmarks' baseline view (bench/run.py): mounted only in the server the benchmark starts.
-if os.environ.get("BENCH_BASELINE") == "1":
-    from bench.views import baseline
-
-    urlpatterns += [path("bench/baseline", baseline, name="bench_baseline")]
 
 handler404 = "advocacy.core.views.page_not_found"
 handler500 = "advocacy.core.views.server_error"

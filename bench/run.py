@@ -14,7 +14,7 @@ its own (`advocacy_bench`, dropped and created afresh):
    library's --content/--shares/--clicks for acme (--small-content ... --large-clicks; topping up),
    VACUUM ANALYZE; bench/probe.py counts each page's SQL queries with Django's test client and
    signs the pages' users in; gunicorn starts (production settings: DJANGO_DEBUG off, 2 sync
-   workers, BENCH_BASELINE=1) on a free port of 127.0.0.1; each page and the baseline view are
+   workers, DJANGO_ROOT_URLCONF=bench.urls) on a free port of 127.0.0.1; each page and the baseline view are
    loaded for a fixed time with wrk (installed with apt-get when missing) after a short warm-up; a
    tracked link first gets the click-loss check (bench/clicks.py: distinct browsers, repeats and
    crawlers, then the flush; stored clicks must equal the countable requests);
@@ -583,7 +583,7 @@ def main(argv: list[str]) -> int:
         "DJANGO_TESTING": "0",
         "DEMO_MODE": "0",
         "ALLOWED_HOSTS": HOST,
-        "BENCH_BASELINE": "1",
+        "DJANGO_ROOT_URLCONF": "bench.urls",  # the site's URLs and the baseline view
         "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
         "CELERY_TASK_ALWAYS_EAGER": "1",  # nothing leaves for a worker of another database
         "LOG_LEVEL": "WARNING",

@@ -106,7 +106,7 @@ class ContentViewSet(OrganizationViewSet):
             )
         except services.ShareRefused as exc:
             return _refusal(exc)
-        pref = services.preference_for(self.organization, request.user)
+        pref = selectors.preference_for(self.organization, request.user)
         out = s.ShareSerializer(share, context={"mastodon_instance": pref.mastodon_instance})
         return Response(out.data, status=status.HTTP_201_CREATED)
 

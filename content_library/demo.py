@@ -23,7 +23,8 @@ from .models import (
     new_link_code,
 )
 from .networks import ALL_NETWORKS
-from .services import _recount_hashtags, _refresh_item, tracked_destination
+from .services.relations import recount_hashtags, refresh_item
+from .services.sharing import tracked_destination
 
 HASHTAGS = [
     ("LifeAt{Org}", "Culture, people and everyday moments at the company.", False),
@@ -528,9 +529,9 @@ def seed(demo):
                 status=ContentRevision.Status.APPLIED,
                 author=admin,
             )
-            _refresh_item(org, item)
+            refresh_item(org, item)
         items.append(item)
-    _recount_hashtags(org, [t.pk for t in tags.values()])
+    recount_hashtags(org, [t.pk for t in tags.values()])
 
     # Shares and clicks: the first two-thirds of the items, shared by employees over the last weeks.
     if Share.objects.filter(organization=org).exists():

@@ -9,21 +9,24 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership
 
 from . import selectors
 from .models import DigestSend, MemberPreference
 from .networks import Network
-from .services import settings_for, week_start
 
 MAX_ITEMS = 8
+
+
+def week_start(day=None):
+    day = day or timezone.localdate()
+    return day - timedelta(days=day.weekday())
 
 
 def send_weekly_digest(*, organization, today=None) -> int:
     """Email each active member who has not opted out; at most one digest per member and week, even
     when the task runs twice. Returns how many were sent. Opens its own transactions."""
-    from advocacy.tenancy.context import organization_scope
-
     today = today or timezone.localdate()
     week = week_start(today)
     since = timezone.now() - timedelta(days=7)
@@ -37,7 +40,7 @@ def send_weekly_digest(*, organization, today=None) -> int:
         members = list(
             Membership.objects.filter(organization=organization, is_active=True).select_related("user").order_by("pk")
         )
-        networks = settings_for(organization).enabled_networks()
+        networks = selectors.settings_for(organization).enabled_networks()
     for membership in members:
         if membership.user_id in opted_out or not membership.user.is_active:
             continue

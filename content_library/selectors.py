@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
@@ -13,8 +14,19 @@ from django.utils import timezone
 from advocacy.core.cache import read
 
 from .caching import PAGE_SIZE, feed_choices, feed_pages, my_networks, page_parts
-from .models import Campaign, ClickDaily, ContentItem, ContentRevision, Hashtag, Share, ShareDaily, Topic
-from .networks import Network
+from .models import (
+    Campaign,
+    ClickDaily,
+    ContentItem,
+    ContentRevision,
+    ContentSettings,
+    Hashtag,
+    MemberPreference,
+    Share,
+    ShareDaily,
+    Topic,
+)
+from .networks import ALL_NETWORKS, Network
 from .validation import SENTINELS
 
 SEARCH_CONFIG = "english"
@@ -65,6 +77,18 @@ def get_share_for_org(organization, share_id, *, user=None) -> Share:
         return Share.objects.select_related("content").get(organization=organization, pk=int(share_id), **extra)
     except (Share.DoesNotExist, ValueError, TypeError):
         raise Http404("No such share")
+
+
+def settings_for(organization) -> ContentSettings:
+    """The organization's sharing settings (the defaults, unsaved, until an admin saves them)."""
+    found = ContentSettings.objects.filter(organization=organization).first()
+    return found or ContentSettings(organization=organization, networks_enabled=list(ALL_NETWORKS))
+
+
+def preference_for(organization, user) -> MemberPreference:
+    """The member's preferences (the defaults, unsaved, until they save theirs)."""
+    found = MemberPreference.objects.filter(organization=organization, user=user).first()
+    return found or MemberPreference(organization=organization, user=user)
 
 
 def highlight_parts(text: str | None) -> list[tuple[str, bool]]:
@@ -337,8 +361,6 @@ def _feed_row(item, *, searched: bool) -> dict:
 
 
 def _build_feed_page(*, organization, membership, q, topic, hashtag, campaign, sort, page_number) -> dict:
-    from django.core.paginator import Paginator
-
     qs = feed(
         organization=organization,
         membership=membership,

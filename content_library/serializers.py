@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from .models import Campaign, ContentItem, ContentRevision, Hashtag, Share
 from .networks import Network
+from .services import share_intent
 
 
 class HashtagSerializer(serializers.ModelSerializer):
@@ -120,8 +121,6 @@ class ShareSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_intent_url(self, share) -> str:
-        from .services import share_intent
-
         return share_intent(share, mastodon_instance=self.context.get("mastodon_instance", ""))
 
 

@@ -118,7 +118,7 @@ def _visible_item(request, content_id) -> ContentItem:
 
 
 def _share_panel_context(request, item, *, network=None, caption=None, form=None, refusal=None):
-    cfg = services.settings_for(request.organization)
+    cfg = selectors.settings_for(request.organization)
     networks = cfg.enabled_networks()
     network = network if network in networks else networks[0]
     captions = item.captions or {}
@@ -194,7 +194,7 @@ def content_share(request, content_id):
 @org_view("content.share")
 def share_ready(request, share_id):
     share = selectors.get_share_for_org(request.organization, share_id, user=request.user)
-    pref = services.preference_for(request.organization, request.user)
+    pref = selectors.preference_for(request.organization, request.user)
     context = {
         "share": share,
         "item": share.content,
@@ -235,7 +235,7 @@ def my_shares(request):
 @org_view("content.view")
 def preferences(request):
     org = request.organization
-    pref = services.preference_for(org, request.user)
+    pref = selectors.preference_for(org, request.user)
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():
@@ -679,7 +679,7 @@ def campaign_end(request, campaign_id):
 @org_view("content.settings")
 def content_settings(request):
     org = request.organization
-    cfg = services.settings_for(org)
+    cfg = selectors.settings_for(org)
     if request.method == "POST":
         form = SettingsForm(request.POST)
         if form.is_valid():

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from .markup import render_markdown, sha256_of
 from .models import Acknowledgement, Policy, PolicyQuestion, PolicyVersion
 
 SOCIAL_V1 = """# Purpose
@@ -136,8 +137,6 @@ QUESTIONS = [
 
 def _version(demo, policy, number, body, *, days_ago, change_kind, summary="", quiz="", pass_mark=None, anchor=None):
     org = demo.organization
-    from .markup import render_markdown, sha256_of
-
     existing = PolicyVersion.objects.filter(organization=org, policy=policy, number=number).first()
     if existing:
         return existing

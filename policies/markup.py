@@ -45,6 +45,11 @@ def _clean(html: str) -> str:
     )
 
 
+def hash_code(code: str) -> str:
+    """The stored form of an anonymous asker's follow-up code (the code itself is never stored)."""
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
 def sha256_of(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 

@@ -1,10 +1,12 @@
 """Bench data for policies: a published social-media policy version in the organization and an
 acknowledgement by most of its members (bulk SQL, tops up), plus the setup of the report's bench target."""
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
 from advocacy.core.scale import option, scale_step
+from advocacy.tenancy.models import Membership, Team
 
 from .markup import render_markdown, sha256_of
 from .models import Policy, PolicyVersion
@@ -63,10 +65,6 @@ def bench_version(organization) -> PolicyVersion:
 def generate_policy_acknowledgements(organization, ctx) -> None:
     percent = max(0, min(100, ctx.options.get("policy_ack_percent", 80)))
     version = bench_version(organization)
-    from django.contrib.auth import get_user_model
-
-    from advocacy.tenancy.models import Membership
-
     sql = ACK_SQL.format(memberships=Membership._meta.db_table, users=get_user_model()._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -79,8 +77,6 @@ def generate_policy_acknowledgements(organization, ctx) -> None:
 
 def bench_policy(organization) -> dict:
     """Setup of the bench targets: the version to report on and a team to filter by."""
-    from advocacy.tenancy.models import Team
-
     version = bench_version(organization)
     team = Team.objects.filter(organization=organization).order_by("pk").first()
     return {"policy_id": version.policy_id, "version_id": version.pk, "team_id": team.pk if team else ""}

@@ -8,14 +8,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy.permissions import action_map
 from advocacy.tenancy.models import Membership, Team
 
 from .caching import REPORT_TTL, pending_cache, report_cache
+from .markup import hash_code
 from .models import (
     Acknowledgement,
     Policy,
@@ -232,6 +235,17 @@ def version_list(*, organization, policy, include_drafts: bool):
     return qs.order_by("-number", "-created_at")
 
 
+def previous_version(*, organization, policy, version) -> PolicyVersion | None:
+    """The published version before `version` (None for the first one, or a draft)."""
+    if not version.number:
+        return None
+    return (
+        PolicyVersion.objects.filter(organization=organization, policy=policy, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
+
+
 def open_draft(*, organization, policy) -> PolicyVersion | None:
     return (
         PolicyVersion.objects.filter(organization=organization, policy=policy, status__in=PolicyVersion.OPEN)
@@ -249,9 +263,7 @@ def quiz_attempts(*, organization, version, user):
 
 
 def hr_reviewers(*, organization, exclude_user=None):
-    from advocacy.permissions import ACTIONS
-
-    roles = list(ACTIONS["policies.review"])
+    roles = list(action_map()["policies.review"])
     qs = (
         Membership.objects.filter(organization=organization, is_active=True, roles__overlap=roles)
         .select_related("user")
@@ -260,6 +272,18 @@ def hr_reviewers(*, organization, exclude_user=None):
     if exclude_user is not None:
         qs = qs.exclude(user=exclude_user)
     return qs
+
+
+def reviewer_users(*, organization, exclude_user=None):
+    """The users who may review a draft (hr_reviewers), by name: the reviewer choices."""
+    reviewers = hr_reviewers(organization=organization, exclude_user=exclude_user)
+    return get_user_model().objects.filter(pk__in=reviewers.values("user_id")).order_by("full_name")
+
+
+def audience_teams(*, organization, policy) -> list[Team]:
+    """The teams a policy is addressed to, by name."""
+    team_ids = audience_team_ids(organization=organization, policy=policy)
+    return list(teams_for_filter(organization=organization).filter(pk__in=team_ids))
 
 
 # --- the acknowledgement report ----------------------------------------------------------------------------
@@ -535,8 +559,6 @@ def unseen_answers_count(*, organization, user) -> int:
 
 
 def question_by_code(*, organization, code: str) -> PolicyQuestion | None:
-    from .services import hash_code
-
     code = (code or "").strip()
     if not code:
         return None

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from .markup import parse_quiz
@@ -36,8 +37,6 @@ class PolicySerializer(serializers.ModelSerializer):
         return getattr(obj, "acked", None)
 
     def get_review_overdue(self, obj) -> bool:
-        from django.utils import timezone
-
         return obj.review_due_on is not None and obj.review_due_on < timezone.localdate()
 
 

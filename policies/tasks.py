@@ -1,14 +1,19 @@
-"""Celery tasks for policies: reminders (beat, daily, one task per organization) and at publish."""
+"""Celery tasks for policies: reminders (beat, daily, one task per organization) and at publish.
+Services queue these by name (advocacy.tenancy.jobs.enqueue), so this module imports them, not the
+reverse."""
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 
-from advocacy.tenancy.tasks import fan_out, tenant_task
+from advocacy.tenancy.jobs import fan_out, tenant_task
+from advocacy.tenancy.selectors import get_team_for_org
+
+from .selectors import get_version_for_org
+from .services import reminder_send_to_team, reminders_at_publish, reminders_run
 
 
 @tenant_task()
 def send_policy_reminders(*, organization):
-    from .services import reminders_run
-
     return reminders_run(organization=organization)
 
 
@@ -19,20 +24,11 @@ def send_policy_reminders_all():
 
 @tenant_task()
 def send_publish_reminders(version_id, *, organization):
-    from .services import reminders_at_publish
-
     return reminders_at_publish(organization=organization, version_id=version_id)
 
 
 @tenant_task()
 def send_team_reminder(version_id, team_id, actor_id, *, organization):
-    from django.contrib.auth import get_user_model
-
-    from advocacy.tenancy.selectors import get_team_for_org
-
-    from .selectors import get_version_for_org
-    from .services import reminder_send_to_team
-
     actor = get_user_model().objects.get(pk=actor_id)
     version = get_version_for_org(organization, version_id)
     team = get_team_for_org(organization, team_id)

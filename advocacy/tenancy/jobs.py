@@ -39,7 +39,7 @@ def tenant_task(*, own_transactions: bool = False, **options):
 
 def enqueue(task, organization, *args, **kwargs) -> None:
     """Send `task` for `organization` once the current transaction commits. `task` is a task or the
-    name it is registered under ("policies.tasks.send_publish_reminders"): a task this process has
+    name it is registered under ("newsletter.tasks.send_issue"): a task this process has
     loaded runs as configured (eagerly in tests that ask for it), any other goes to the broker by name."""
     organization_id = organization.pk
     if isinstance(task, str):

@@ -1,5 +1,7 @@
 from django import template
 
+from policies.selectors import pending_for_member_cached
+
 register = template.Library()
 
 
@@ -11,8 +13,6 @@ def pending_policies(context):
     membership = getattr(request, "membership", None)
     if organization is None or membership is None or not membership.may("policies.view"):
         return []
-    from policies.selectors import pending_for_member_cached
-
     return pending_for_member_cached(organization=organization, user=request.user)
 
 

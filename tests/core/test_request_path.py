@@ -137,7 +137,7 @@ def test_report_timestamps_match_djangos_format():
 
     from django.utils import dateformat
 
-    from policies.views import _utc_stamp
+    from policies.views.reports import _utc_stamp
 
     for month in range(1, 13):
         moment = datetime(2026, month, 3, 9, 5, tzinfo=timezone(timedelta(hours=2)))

@@ -1,0 +1,57 @@
+"""Every write to policies: keyword-only, `organization` first, `actor` second, atomic, audited.
+
+One module per entity (policies, versions, acknowledgements, questions, reminders);
+`from policies import services; services.version_publish(...)` reaches them all."""
+
+from ..markup import hash_code
+from .acknowledgements import AckResult, acknowledge, report_export
+from .common import DEFAULT_REVIEW_MONTHS, add_months, add_months_dt
+from .policies import policy_archive, policy_create, policy_restore, policy_settings_update, policy_update
+from .questions import answers_mark_seen, question_answer, question_ask, question_set_faq
+from .reminders import (
+    reminder_request_for_team,
+    reminder_send_to_team,
+    reminders_at_publish,
+    reminders_run,
+    reminders_send_for_version,
+)
+from .versions import (
+    draft_review,
+    draft_save,
+    draft_start,
+    draft_submit_for_review,
+    is_draft_author,
+    require_review,
+    version_publish,
+)
+
+__all__ = [
+    "DEFAULT_REVIEW_MONTHS",
+    "AckResult",
+    "acknowledge",
+    "add_months",
+    "add_months_dt",
+    "answers_mark_seen",
+    "draft_review",
+    "draft_save",
+    "draft_start",
+    "draft_submit_for_review",
+    "hash_code",
+    "is_draft_author",
+    "policy_archive",
+    "policy_create",
+    "policy_restore",
+    "policy_settings_update",
+    "policy_update",
+    "question_answer",
+    "question_ask",
+    "question_set_faq",
+    "reminder_request_for_team",
+    "reminder_send_to_team",
+    "reminders_at_publish",
+    "reminders_run",
+    "reminders_send_for_version",
+    "report_export",
+    "require_review",
+    "version_publish",
+]

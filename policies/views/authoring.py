@@ -1,0 +1,278 @@
+"""Authoring (HR): policies, drafts, review, publication, archiving."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from advocacy.tenancy.decorators import org_view
+
+from .. import selectors, services
+from ..forms import DraftForm, PolicyForm, PolicySettingsForm, PublishForm, ReviewForm, SubmitReviewForm
+from ..markup import render_markdown, safe_html
+from ..models import PolicyVersion
+from .common import add_errors, may, page_url
+
+# --- authoring -----------------------------------------------------------------------------------------
+
+
+def _policy_form_values(form):
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "kind": data["kind"],
+        "summary": data.get("summary", ""),
+        "owner": data.get("owner"),
+        "audience_all": data["audience_all"],
+        "team_ids": [t.pk for t in data.get("teams") or []],
+        "refresh_months": data.get("refresh_months"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("policies.author")
+def policy_create(request):
+    organization = request.organization
+    form = PolicyForm(request.POST or None, organization=organization, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy = services.policy_create(organization=organization, actor=request.user, **_policy_form_values(form))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Policy created. Write the first version, then publish it.")
+            return redirect(page_url(request, "draft", policy_id=policy.pk))
+    return render(request, "policies/policy_form.html", {"form": form, "policy": None})
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("policies.author")
+def policy_edit(request, policy_id):
+    organization = request.organization
+    policy = selectors.get_policy_for_org(organization, policy_id)
+    initial = {
+        "title": policy.title,
+        "kind": policy.kind,
+        "summary": policy.summary,
+        "owner": policy.owner_id,
+        "audience_all": "1" if policy.audience_all else "0",
+        "teams": selectors.audience_team_ids(organization=organization, policy=policy),
+        "refresh_months": policy.refresh_months,
+        "review_due_on": policy.review_due_on,
+    }
+    form = PolicySettingsForm(request.POST or None, organization=organization, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(
+                organization=organization,
+                actor=request.user,
+                policy=policy,
+                review_due_on=form.cleaned_data.get("review_due_on"),
+                **_policy_form_values(form),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Policy settings saved.")
+            return redirect(page_url(request, "manage", policy_id=policy.pk))
+    return render(request, "policies/policy_form.html", {"form": form, "policy": policy})
+
+
+@require_GET
+@org_view("policies.author")
+def policy_manage(request, policy_id):
+    organization = request.organization
+    policy = selectors.get_policy_for_org(organization, policy_id)
+    versions = list(selectors.version_list(organization=organization, policy=policy, include_drafts=True))
+    draft = next((v for v in versions if v.status in PolicyVersion.OPEN), None)
+    context = {
+        "policy": policy,
+        "versions": versions,
+        "published": [v for v in versions if v.is_frozen],
+        "draft": draft,
+        "teams": [] if policy.audience_all else selectors.audience_teams(organization=organization, policy=policy),
+        "review_overdue": policy.review_due_on is not None and policy.review_due_on < timezone.localdate(),
+    }
+    return render(request, "policies/manage.html", context)
+
+
+@require_POST
+@org_view("policies.author")
+def draft_new(request, policy_id):
+    policy = selectors.get_policy_for_org(request.organization, policy_id)
+    try:
+        services.draft_start(organization=request.organization, actor=request.user, policy=policy)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(page_url(request, "manage", policy_id=policy.pk))
+    return redirect(page_url(request, "draft", policy_id=policy.pk))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("policies.author")
+def draft_edit(request, policy_id):
+    organization = request.organization
+    policy = selectors.get_policy_for_org(organization, policy_id)
+    draft = selectors.open_draft(organization=organization, policy=policy)
+    if draft is None:
+        messages.info(request, "There is no draft in progress. Start a new version first.")
+        return redirect(page_url(request, "manage", policy_id=policy.pk))
+    form = DraftForm(request.POST or None, initial=_draft_initial(draft))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.draft_save(organization=organization, actor=request.user, version=draft, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect(page_url(request, "draft", policy_id=policy.pk))
+    return _draft_page(request, policy, draft, form=form)
+
+
+def _draft_initial(draft) -> dict:
+    return {
+        "title": draft.title,
+        "body_markdown": draft.body_markdown,
+        "change_summary": draft.change_summary,
+        "quiz_source": draft.quiz_source,
+        "pass_mark": draft.pass_mark,
+    }
+
+
+def _draft_page(request, policy, draft, *, form=None, publish_form=None):
+    """The draft editor; a bound form (the text, or the publish choices) that failed is shown as typed."""
+    organization = request.organization
+    form = form or DraftForm(initial=_draft_initial(draft))
+    publish_form = publish_form or PublishForm(
+        initial={"change_kind": "material" if policy.current_version_id is None else None}
+    )
+    source = form.data.get("body_markdown", draft.body_markdown) if form.is_bound else draft.body_markdown
+    context = {
+        "policy": policy,
+        "draft": draft,
+        "form": form,
+        "preview": safe_html(render_markdown(source)),
+        "submit_form": SubmitReviewForm(
+            reviewers=selectors.reviewer_users(organization=organization, exclude_user=request.user)
+        ),
+        "review_form": ReviewForm(),
+        "publish_form": publish_form,
+        "reviews": list(selectors.review_history(organization=organization, version=draft)),
+        "may_review": may(request, "policies.review") and not services.is_draft_author(draft, request.user),
+        "may_publish": may(request, "policies.publish"),
+        "requires_review": services.require_review(organization),
+        "is_first": policy.current_version_id is None,
+    }
+    status = 400 if (form.is_bound and form.errors) or (publish_form.is_bound and publish_form.errors) else 200
+    return render(request, "policies/draft.html", context, status=status)
+
+
+@require_POST
+@org_view("policies.author")
+def draft_preview(request, policy_id):
+    selectors.get_policy_for_org(request.organization, policy_id)
+    source = request.POST.get("body_markdown", "")[:200_000]
+    return HttpResponse(safe_html(render_markdown(source)), content_type="text/html; charset=utf-8")
+
+
+def _policy_and_draft(organization, policy_id):
+    """The policy and its draft in progress; 404 when there is none."""
+    policy = selectors.get_policy_for_org(organization, policy_id)
+    draft = selectors.open_draft(organization=organization, policy=policy)
+    if draft is None:
+        raise Http404("No draft")
+    return policy, draft
+
+
+@require_POST
+@org_view("policies.author")
+def draft_submit(request, policy_id):
+    organization = request.organization
+    policy, draft = _policy_and_draft(organization, policy_id)
+    reviewers = selectors.reviewer_users(organization=organization, exclude_user=request.user)
+    form = SubmitReviewForm(request.POST, reviewers=reviewers)
+    if not form.is_valid():
+        messages.error(request, "Choose another HR member to review the draft.")
+        return redirect(page_url(request, "draft", policy_id=policy.pk))
+    try:
+        services.draft_submit_for_review(
+            organization=organization,
+            actor=request.user,
+            version=draft,
+            reviewer=form.cleaned_data["reviewer"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Sent for review.")
+    return redirect(page_url(request, "draft", policy_id=policy.pk))
+
+
+@require_POST
+@org_view("policies.review")
+def draft_review(request, policy_id):
+    organization = request.organization
+    policy, draft = _policy_and_draft(organization, policy_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or request changes.")
+        return redirect(page_url(request, "draft", policy_id=policy.pk))
+    try:
+        services.draft_review(
+            organization=organization,
+            actor=request.user,
+            version=draft,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Review recorded.")
+    return redirect(page_url(request, "draft", policy_id=policy.pk))
+
+
+@require_POST
+@org_view("policies.publish")
+def draft_publish(request, policy_id):
+    organization = request.organization
+    policy, draft = _policy_and_draft(organization, policy_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether this is a material change or an editorial fix, with valid dates.")
+        return _draft_page(request, policy, draft, publish_form=form)
+    try:
+        version = services.version_publish(
+            organization=organization, actor=request.user, version=draft, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        add_errors(form, exc)
+        return _draft_page(request, policy, draft, publish_form=form)
+    kind = (
+        "Everyone in the audience will be asked to acknowledge it."
+        if version.change_kind == "material"
+        else ("Existing acknowledgements carry over.")
+    )
+    messages.success(request, f"{version.label} published. {kind}")
+    return redirect(page_url(request, "manage", policy_id=policy.pk))
+
+
+@require_POST
+@org_view("policies.author")
+def policy_archive(request, policy_id):
+    policy = selectors.get_policy_for_org(request.organization, policy_id)
+    restore = request.POST.get("restore") == "1"
+    try:
+        if restore:
+            services.policy_restore(organization=request.organization, actor=request.user, policy=policy)
+        else:
+            services.policy_archive(organization=request.organization, actor=request.user, policy=policy)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Policy restored." if restore else "Policy archived; its history is kept.")
+    return redirect(page_url(request, "manage", policy_id=policy.pk))

@@ -1,6 +1,6 @@
 # ruff: noqa: S608 - SQL built from this file's own table and column names
-"""The daily click rollup becomes a partitioned table: by the organization's retention class, then by month
-(advocacy.core.partitioning). Django cannot create partitioned tables, so the database side is SQL and the
+"""The daily click rollup becomes a partitioned table: by range over the organization's retention class and the
+day, one partition per class and month (advocacy.core.partitioning). Django cannot create partitioned tables, so the database side is SQL and the
 model's state changes alongside (a `keep_months` column, leading the unique key with the partition columns).
 The rows are copied over in this migration's transaction, into their organization's class."""
 
@@ -28,7 +28,7 @@ CREATE TABLE {TABLE} (
     campaign_id bigint NULL,
     network varchar(16) NOT NULL,
     keep_months smallint NOT NULL DEFAULT {DEFAULT_RETENTION} CHECK (keep_months >= 0)
-) PARTITION BY LIST (keep_months)
+) PARTITION BY RANGE (keep_months, day)
 """
 
 COPY = f"""

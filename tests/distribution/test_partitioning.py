@@ -47,10 +47,11 @@ def _flush_rows(org, share, day, n):
         return links._apply(org, entries)
 
 
-def test_the_rollup_is_partitioned_by_retention_class_then_month():
+def test_the_rollup_is_partitioned_by_retention_class_and_month_in_one_level():
     assert _one("SELECT relkind FROM pg_class WHERE relname = 'content_library_clickdaily'")[0] == "p"
-    assert _one("SELECT pg_get_partkeydef('content_library_clickdaily'::regclass)")[0] == "LIST (keep_months)"
-    assert _one("SELECT pg_get_partkeydef('content_library_clickdaily_k24'::regclass)")[0] == "RANGE (day)"
+    assert _one("SELECT pg_get_partkeydef('content_library_clickdaily'::regclass)")[0] == "RANGE (keep_months, day)"
+    # one level (Citus distributes partitioned tables, not multi-level ones)
+    assert _one("SELECT max(level) FROM pg_partition_tree('content_library_clickdaily')")[0] == 1
     today = date.today()
     for months in partitioning.RETENTION_CHOICES:
         kept = partitioning.partitions(connection, SPEC)[months]
@@ -126,7 +127,7 @@ def test_a_row_outside_every_month_is_kept_and_moves_into_its_month_when_created
     far = add_months(date.today().replace(day=1), partitioning.MONTHS_AHEAD + 4)
     share = ShareFactory(organization=org, code="part0005")
     _flush_rows(org, share, far, 2)  # no month partition yet: the default partition keeps it
-    assert _partition_of(org, share, far) == SPEC.default_table(24)
+    assert _partition_of(org, share, far) == SPEC.default_table()
     created = links.maintain_partitions(today=far)["created"]
     assert SPEC.month_table(24, far) in created
     assert _partition_of(org, share, far) == SPEC.month_table(24, far)

@@ -84,6 +84,7 @@ class ContentLibraryConfig(AppConfig):
                 "inbox",
                 description="Suggestions and revisions waiting for a decision.",
                 position=160,
+                condition="content_library.services.may_approve",  # moderators only when the settings allow
             ),
         ),
         url_prefix="content/",

@@ -59,6 +59,11 @@ class NavItem:
     icon: str = "dot"
     description: str = ""  # the line under its card on the organization home page
     position: int = 500  # lower first
+    # dotted path of f(organization, membership) -> bool, for an entry that needs more than a role (an
+    # organization setting, say): the entry shows only when it answers True. Name the same check the view
+    # makes, so a link never leads to a 403. Imported on first use (advocacy/navigation.py), evaluated once per
+    # request for members whose roles allow `action`.
+    condition: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,4 +177,3 @@ def scale_steps() -> tuple[tuple[str, Callable], ...]:
 def url_kwarg_makers() -> dict[str, Callable]:
     declared = ((c.name, import_string(r.url_kwargs)) for c, r in registrations() if r.url_kwargs)
     return merge("URL keyword", declared)
-

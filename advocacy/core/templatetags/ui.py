@@ -46,11 +46,14 @@ def nav_block(context, template_name):
     request = context["request"]
     membership = request.membership
     current = request.resolver_match.url_name if request.resolver_match else None
-    return _render_nav(template_name, request.organization.slug, membership.actions, current, tuple(membership.roles))
+    hidden = navigation.hidden_entries(request)  # entries whose condition (an organization setting) says no
+    return _render_nav(
+        template_name, request.organization.slug, membership.actions, current, tuple(membership.roles), hidden
+    )
 
 
 @lru_cache(maxsize=2048)
-def _render_nav(template_name, org_slug, actions, current, roles):
+def _render_nav(template_name, org_slug, actions, current, roles, hidden=frozenset()):
     descriptions = navigation.descriptions()
     sections = [
         (
@@ -60,7 +63,7 @@ def _render_nav(template_name, org_slug, actions, current, roles):
                 for lb, url, ic, name in items
             ],
         )
-        for section, items in navigation.nav_links(org_slug, actions)
+        for section, items in navigation.nav_links(org_slug, actions, hidden)
     ]
     labels = dict(Role.choices)
     roles_display = ", ".join(labels.get(r, r) for r in roles)

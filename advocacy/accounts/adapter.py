@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
+from advocacy.tenancy.services import invitation_find_by_token
+
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
@@ -24,8 +26,6 @@ class AccountAdapter(DefaultAccountAdapter):
         token = request.session.get("pending_invitation")
         if not token or not email:
             return False
-        from advocacy.tenancy.services import invitation_find_by_token
-
         invitation = invitation_find_by_token(token)
         return invitation is not None and invitation.status == "pending" and invitation.email.lower() == email.lower()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from advocacy.audit.services import audit_record
 from advocacy.tenancy.context import organization_scope
+from advocacy.tenancy.selectors import memberships_for_user
 
 from .models import ApiToken
 
@@ -19,8 +20,6 @@ MAX_ACTIVE_TOKENS = 20
 
 
 def _check_member(*, user, organization) -> None:
-    from advocacy.tenancy.selectors import memberships_for_user
-
     if organization is None or not any(
         m.organization_id == organization.pk for m in memberships_for_user(user=user, fresh=True)
     ):

@@ -12,16 +12,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from advocacy.audit.services import audit_record
+from advocacy.tenancy.context import organization_scope
+from advocacy.tenancy.selectors import memberships_for_user
+
 from .models import UserSession
 
 security_log = logging.getLogger("advocacy.security")
 
 
 def _audit_in_each_organization(user, action: str, data: dict | None = None) -> int:
-    from advocacy.audit.services import audit_record
-    from advocacy.tenancy.context import organization_scope
-    from advocacy.tenancy.selectors import memberships_for_user
-
     memberships = memberships_for_user(user=user, fresh=True)
     for membership in memberships:
         with organization_scope(membership.organization, user=user):

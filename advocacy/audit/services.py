@@ -20,3 +20,13 @@ def audit_record(*, organization, actor, action: str, target=None, data: dict | 
         ip_address=info.ip,
         user_agent=info.user_agent,
     )
+
+
+def audit_export_record(*, organization, actor, filters: dict) -> AuditEvent:
+    """Record that `actor` exported the organization's log, with the filters of the export."""
+    return audit_record(
+        organization=organization,
+        actor=actor,
+        action="audit.exported",
+        data={key: str(value) for key, value in filters.items()},
+    )

@@ -15,7 +15,7 @@ from advocacy.tenancy.decorators import org_view
 
 from .forms import AuditFilterForm
 from .selectors import audit_action_choices, audit_event_list
-from .services import audit_record
+from .services import audit_export_record
 
 PAGE_SIZE = 50
 EXPORT_HEADER = ["time", "actor", "action", "target_type", "target_id", "target", "ip_address", "user_agent", "details"]
@@ -47,12 +47,7 @@ def audit_export(request):
     organization = request.organization
     user = request.user
     filters = _filter_form(request, organization).filters()
-    audit_record(
-        organization=organization,
-        actor=user,
-        action="audit.exported",
-        data={key: str(value) for key, value in filters.items()},
-    )
+    audit_export_record(organization=organization, actor=user, filters=filters)
 
     def rows():
         with organization_scope(organization, user=user):

@@ -4,8 +4,11 @@ admins can see them."""
 
 import os
 from collections.abc import Iterator, Mapping
+from logging.config import dictConfig
 
 from celery import Celery
+from celery.signals import setup_logging
+from django.conf import settings
 
 from advocacy.core import registry
 
@@ -14,6 +17,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
 app = Celery("advocacy")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def use_django_logging(**kwargs) -> None:
+    """Worker and beat log through settings.LOGGING (one handler, the quiet routine ticks), not Celery's own."""
+    dictConfig(settings.LOGGING)
 
 
 class BeatSchedule(Mapping):

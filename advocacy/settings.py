@@ -322,10 +322,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One handler (the root's): every record is printed once, by web, worker and beat alike (advocacy/celery.py
+# hands Celery this configuration). An expected denial (403) is one line at INFO; routine beat ticks (entries
+# running more often than once a minute) log at DEBUG (advocacy/core/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "filters": {
+        "expected_denials": {"()": "advocacy.core.logs.ExpectedDenials"},
+        "routine_ticks": {"()": "advocacy.core.logs.RoutineTicks"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print its records a second time through the root's
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["expected_denials"]},
+        "django.server": {"handlers": ["console"], "filters": ["expected_denials"], "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+        "celery.beat": {"filters": ["routine_ticks"]},
+        "celery.worker.strategy": {"filters": ["routine_ticks"]},
+        "celery.app.trace": {"filters": ["routine_ticks"]},
+    },
 }

@@ -15,6 +15,8 @@ from . import selectors, services
 from . import serializers as s
 from .models import Campaign, ContentItem, ContentRevision, Hashtag, Share
 
+SEARCH_RESULTS = 50  # a search answers its best results on one page
+
 
 def _refusal(exc: services.ShareRefused):
     body = {"error": {"code": "share_refused", "message": exc.messages[0], "details": {"url": exc.url}}}
@@ -48,10 +50,10 @@ class ContentViewSet(OrganizationViewSet):
     }
 
     def scoped_queryset(self):
-        if self.membership.may("content.manage") and self.action != "list":
-            return ContentItem.objects.filter(organization=self.organization).prefetch_related("hashtags", "topics")
-        return selectors.live_items(organization=self.organization, membership=self.membership).prefetch_related(
-            "hashtags", "topics"
+        return selectors.content_list(
+            organization=self.organization,
+            membership=self.membership,
+            every_item=self.membership.may("content.manage") and self.action != "list",
         )
 
     def list(self, request, *args, **kwargs):
@@ -61,18 +63,18 @@ class ContentViewSet(OrganizationViewSet):
         hashtag = selectors.get_hashtag_for_org(org, f["hashtag"]) if f.get("hashtag") else None
         campaign = selectors.get_campaign_for_org(org, f["campaign"]) if f.get("campaign") else None
         q = (f.get("q") or "").strip()
-        qs = selectors.feed(
+        qs = selectors.feed_for_api(
             organization=org, membership=self.membership, q=q, topic=topic, hashtag=hashtag, campaign=campaign
-        ).prefetch_related("topics")
+        )
         if q:
-            items = list(qs[:50])
+            items = list(qs[:SEARCH_RESULTS])
             for item in items:
                 item.title_highlighted = _marked(item.title_hl)
                 item.summary_highlighted = _marked(item.summary_hl)
             return Response(
                 {"next": None, "previous": None, "results": s.SearchResultSerializer(items, many=True).data}
             )
-        page = self.paginate_queryset(qs.order_by("-id"))
+        page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -119,7 +121,7 @@ class ShareViewSet(OrganizationViewSet):
     required_actions = {"list": "content.share", "retrieve": "content.share", "confirm": "content.share"}
 
     def scoped_queryset(self):
-        return Share.objects.filter(organization=self.organization, user=self.request.user)
+        return selectors.share_list(organization=self.organization, user=self.request.user)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -147,7 +149,7 @@ class HashtagViewSet(OrganizationViewSet):
     required_actions = {"list": "content.view", "retrieve": "content.view"}
 
     def scoped_queryset(self):
-        return Hashtag.objects.filter(organization=self.organization)
+        return selectors.hashtag_list(organization=self.organization)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -165,10 +167,11 @@ class CampaignViewSet(OrganizationViewSet):
     required_actions = {"list": "content.view", "retrieve": "content.view"}
 
     def scoped_queryset(self):
-        qs = Campaign.objects.filter(organization=self.organization).prefetch_related("hashtags")
-        if not self.membership.may("content.manage"):
-            qs = qs.exclude(status=Campaign.Status.DRAFT)
-        return qs
+        return selectors.campaign_list(
+            organization=self.organization,
+            include_drafts=self.membership.may("content.manage"),
+            with_item_count=False,
+        )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -194,7 +197,8 @@ class RevisionViewSet(OrganizationViewSet):
     }
 
     def scoped_queryset(self):
-        return ContentRevision.objects.filter(organization=self.organization).select_related("author")
+        pending = ContentRevision.Status.PENDING if self.action == "list" else ""
+        return selectors.revision_list(organization=self.organization, status=pending)
 
     def _reviewer(self):
         if not services.may_approve(self.organization, self.membership):
@@ -202,14 +206,15 @@ class RevisionViewSet(OrganizationViewSet):
 
     def list(self, request, *args, **kwargs):
         self._reviewer()
-        page = self.paginate_queryset(self.get_queryset().filter(status=ContentRevision.Status.PENDING))
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request, *args, **kwargs):
         data = s.SuggestionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.suggestion_create(organization=self.organization, actor=request.user, **data.validated_data)
-        return Response(self.get_serializer(item.revisions.get()).data, status=status.HTTP_201_CREATED)
+        revision = selectors.suggestion_revision(organization=self.organization, content=item)
+        return Response(self.get_serializer(revision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Approve (someone other than the author)", request=None, responses={200: s.ContentSerializer}

@@ -167,6 +167,19 @@ class CampaignForm(OrgForm):
             "team_ids": [t.pk for t in d["teams"]],
         }
 
+    @classmethod
+    def initial_for(cls, campaign: Campaign, *, hashtags, team_ids) -> dict:
+        return {
+            "name": campaign.name,
+            "goal": campaign.goal,
+            "description": campaign.description,
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "share_goal": campaign.share_goal,
+            "hashtags": list(hashtags),
+            "teams": list(team_ids),
+        }
+
 
 class HashtagForm(forms.Form):
     name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "#AcmeLaunch"}))

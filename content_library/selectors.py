@@ -16,10 +16,12 @@ from advocacy.core.cache import read
 from .caching import PAGE_SIZE, feed_choices, feed_pages, my_networks, page_parts
 from .models import (
     Campaign,
+    CampaignTeam,
     ClickDaily,
     ContentItem,
     ContentRevision,
     ContentSettings,
+    ContentTeam,
     Hashtag,
     MemberPreference,
     Share,
@@ -89,6 +91,61 @@ def preference_for(organization, user) -> MemberPreference:
     """The member's preferences (the defaults, unsaved, until they save theirs)."""
     found = MemberPreference.objects.filter(organization=organization, user=user).first()
     return found or MemberPreference(organization=organization, user=user)
+
+
+def is_live_for(*, organization, membership, content: ContentItem) -> bool:
+    """Whether the item is live for this member's team (the feed shows it to them)."""
+    return live_items(organization=organization, membership=membership).filter(pk=content.pk).exists()
+
+
+def shares_of_item(*, organization, user, content: ContentItem) -> list[Share]:
+    """The member's shares of one item (prepared or confirmed), one per network."""
+    return list(Share.objects.filter(organization=organization, user=user, content=content).order_by("network"))
+
+
+def item_shared_by_code(*, organization, code: str) -> ContentItem | None:
+    """The item a tracked link's share points to (the crawler's preview page, the shared image)."""
+    share = Share.objects.select_related("content").filter(organization=organization, code=code).first()
+    return share.content if share else None
+
+
+def revision_history(*, organization, content: ContentItem) -> list[ContentRevision]:
+    """An item's revisions, newest first, with who wrote and who decided each."""
+    return list(
+        ContentRevision.objects.filter(organization=organization, content=content)
+        .select_related("author", "decided_by")
+        .order_by("-number")
+    )
+
+
+def pending_revision(*, organization, content: ContentItem) -> ContentRevision | None:
+    """The revision of the item waiting for approval, if any."""
+    return ContentRevision.objects.filter(
+        organization=organization, content=content, status=ContentRevision.Status.PENDING
+    ).first()
+
+
+def suggestion_revision(*, organization, content: ContentItem) -> ContentRevision:
+    """The one revision of a suggestion just made."""
+    return ContentRevision.objects.get(organization=organization, content=content)
+
+
+def team_ids_for(*, organization, content: ContentItem | None = None, campaign: Campaign | None = None) -> list[int]:
+    """The teams an item (or a campaign) is meant for; none means everyone."""
+    if content is not None:
+        rows = ContentTeam.objects.filter(organization=organization, content=content)
+    else:
+        rows = CampaignTeam.objects.filter(organization=organization, campaign=campaign)
+    return list(rows.values_list("team_id", flat=True))
+
+
+def campaign_hashtags(*, organization, campaign: Campaign) -> list[Hashtag]:
+    return list(Hashtag.objects.filter(organization=organization, campaigns=campaign))
+
+
+def topic_list(*, organization):
+    """Topics by name, each with its number of items as `n`."""
+    return Topic.objects.filter(organization=organization).annotate(n=Count("items")).order_by("name")
 
 
 def highlight_parts(text: str | None) -> list[tuple[str, bool]]:
@@ -183,6 +240,43 @@ def my_networks_for(*, organization, user, content_ids) -> dict[int, set[str]]:
     return shared
 
 
+def content_list(*, organization, membership, every_item: bool = False):
+    """Items with their hashtags and topics: every item of the organization (`every_item`, for
+    curators), else the items live for the member's team."""
+    if every_item:
+        qs = ContentItem.objects.filter(organization=organization)
+    else:
+        qs = live_items(organization=organization, membership=membership)
+    return qs.prefetch_related("hashtags", "topics")
+
+
+def feed_for_api(
+    *,
+    organization,
+    membership,
+    q: str = "",
+    topic: Topic | None = None,
+    hashtag: Hashtag | None = None,
+    campaign: Campaign | None = None,
+):
+    """The API's feed, each item with its topics: ranked search results for `q`, else newest id first
+    (the order of its cursor)."""
+    qs = feed(
+        organization=organization, membership=membership, q=q, topic=topic, hashtag=hashtag, campaign=campaign
+    ).prefetch_related("topics")
+    return qs if q else qs.order_by("-id")
+
+
+def share_list(*, organization, user):
+    """Every share of the member, prepared or confirmed."""
+    return Share.objects.filter(organization=organization, user=user)
+
+
+def revision_list(*, organization, status: str = ""):
+    qs = ContentRevision.objects.filter(organization=organization).select_related("author")
+    return qs.filter(status=status) if status else qs
+
+
 def filter_choices(*, organization) -> dict:
     return {
         "topics": list(Topic.objects.filter(organization=organization).order_by("name")),
@@ -214,12 +308,17 @@ def hashtag_list(*, organization, q: str = ""):
     return qs.order_by("-is_campaign", "-item_count", "key")
 
 
-def campaign_list(*, organization, status: str = ""):
+def campaign_list(*, organization, status: str = "", include_drafts: bool = True, with_item_count: bool = True):
+    """Campaigns with their hashtags (drafts only when `include_drafts`), each with its `item_count`."""
     qs = Campaign.objects.filter(organization=organization).prefetch_related(
         Prefetch("hashtags", queryset=Hashtag.objects.filter(organization=organization).order_by("key"))
     )
     if status:
         qs = qs.filter(status=status)
+    if not include_drafts:
+        qs = qs.exclude(status=Campaign.Status.DRAFT)
+    if not with_item_count:  # the API's pages (ordered by their cursor)
+        return qs
     return qs.annotate(item_count=Count("items", distinct=True)).order_by("status", "-created_at")
 
 

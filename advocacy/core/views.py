@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -67,3 +69,19 @@ def server_error(request):
     from django.views.defaults import server_error as default
 
     return default(request)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form that arrives without its CSRF cookie or with a stale token gets the site's
+    own page (what happened, nothing was saved, go back and try again) instead of Django's bare one. The
+    page sets a fresh CSRF cookie, so the form works once reloaded. (Django has logged the reason.)"""
+    if request.path_info.startswith("/api/"):
+        from advocacy.tenancy.middleware import api_error
+
+        return api_error(403, "csrf_failed", "CSRF verification failed. Reload the page and try again.")
+    referer = request.headers.get("referer", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    context = {"back_url": referer if same_site else "", "cookies_missing": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "core/csrf_failure.html", context, status=403)

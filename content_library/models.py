@@ -42,6 +42,9 @@ class ContentSettings(TenantModel):
     def enabled_networks(self) -> list[str]:
         return [n for n in ALL_NETWORKS if n in (self.networks_enabled or ALL_NETWORKS)]
 
+    def __str__(self) -> str:
+        return "Content settings"
+
 
 class Topic(TenantModel):
     name = models.CharField(max_length=60)
@@ -176,6 +179,12 @@ class ContentItem(TenantModel):
         return self.status
 
     @property
+    def effective_status_label(self) -> str:
+        """What the status badge reads ("Awaiting approval", "Scheduled")."""
+        status = self.effective_status
+        return "Scheduled" if status == "scheduled" else self.Status(status).label
+
+    @property
     def is_live(self) -> bool:
         return self.effective_status == self.Status.PUBLISHED
 
@@ -188,6 +197,7 @@ def _link(name, left, right, left_field, right_field):
     """A many-to-many link table that carries the organization (it leads the unique constraint)."""
     attrs = {
         "__module__": __name__,
+        "__str__": lambda self: f"{name} {getattr(self, left_field + '_id')} · {getattr(self, right_field + '_id')}",
         left_field: models.ForeignKey(left, on_delete=models.CASCADE, db_constraint=False, related_name="+"),
         right_field: models.ForeignKey(right, on_delete=models.CASCADE, db_constraint=False, related_name="+"),
         "Meta": type(
@@ -348,6 +358,9 @@ class ClickDaily(TenantModel):
             models.Index(fields=["organization", "campaign", "day"], name="clickdaily_campaign_day"),
         ]
 
+    def __str__(self) -> str:
+        return f"Clicks of share #{self.share_id} on {self.day}"
+
 
 class ShareDaily(TenantModel):
     """Confirmed shares per item and day, kept by `share_confirm` (an upsert in its transaction), so the
@@ -361,6 +374,9 @@ class ShareDaily(TenantModel):
         constraints = [models.UniqueConstraint(fields=["organization", "content", "day"], name="sharedaily_unique")]
         indexes = [models.Index(fields=["organization", "day"], name="sharedaily_org_day")]
 
+    def __str__(self) -> str:
+        return f"Shares of item #{self.content_id} on {self.day}"
+
 
 class ClickFlushState(TenantModel):
     """The last Redis stream entry whose clicks are stored, per organization. Written in the same
@@ -373,6 +389,9 @@ class ClickFlushState(TenantModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization"], name="clickflush_one_per_org")]
 
+    def __str__(self) -> str:
+        return f"Click flush at {self.last_entry_id}"
+
 
 class MemberPreference(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -381,6 +400,9 @@ class MemberPreference(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "user"], name="preference_one_per_member")]
+
+    def __str__(self) -> str:
+        return f"Preferences of user #{self.user_id}"
 
 
 class DigestSend(TenantModel):
@@ -393,3 +415,6 @@ class DigestSend(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "user", "week"], name="digest_one_per_week")]
+
+    def __str__(self) -> str:
+        return f"Weekly digest of {self.week} for user #{self.user_id}"

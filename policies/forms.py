@@ -59,7 +59,7 @@ class DraftForm(forms.Form):
     )
     quiz_source = forms.CharField(
         required=False,
-        label="Quiz (optional)",
+        label="Quiz",
         widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
         help_text="“Q:” starts a question; “-” is a wrong choice and “*” the right one.",
     )

@@ -68,6 +68,9 @@ class PolicyTeam(TenantModel):
             models.UniqueConstraint(fields=["organization", "policy", "team"], name="policyteam_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"Team #{self.team_id} in the audience of policy #{self.policy_id}"
+
 
 class PolicyVersion(TenantModel):
     class Status(models.TextChoices):
@@ -171,6 +174,9 @@ class VersionReview(TenantModel):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["organization", "version"], name="versionreview_org_version")]
 
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} (version #{self.version_id})"
+
 
 class QuizAttempt(TenantModel):
     version = models.ForeignKey(
@@ -187,6 +193,9 @@ class QuizAttempt(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organization", "version", "user"], name="quizattempt_org_ver_user")]
+
+    def __str__(self) -> str:
+        return f"Quiz attempt on version #{self.version_id}: {self.score}%"
 
 
 class Acknowledgement(TenantModel):
@@ -251,6 +260,9 @@ class ReminderLog(TenantModel):
                 fields=["organization", "version", "user", "interval_key"], name="reminderlog_once_per_interval"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.interval_key} of version #{self.version_id} to user #{self.user_id}"
 
 
 class PolicyQuestion(TenantModel):

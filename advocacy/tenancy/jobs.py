@@ -37,16 +37,23 @@ def tenant_task(*, own_transactions: bool = False, **options):
     return decorator
 
 
+def task_named(name: str):
+    """The task registered under `name`. A process that has not loaded every app's tasks (a web
+    process) runs Celery's autodiscovery once, as a worker does when it starts, so the task runs as
+    configured (in process when CELERY_TASK_ALWAYS_EAGER is set). An unknown name raises KeyError."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def enqueue(task, organization, *args, **kwargs) -> None:
     """Send `task` for `organization` once the current transaction commits. `task` is a task or the
-    name it is registered under ("newsletter.tasks.send_issue"): a task this process has
-    loaded runs as configured (eagerly in tests that ask for it), any other goes to the broker by name."""
+    name it is registered under ("newsletter.tasks.send_issue"): services name the tasks that call
+    them, and never import them."""
     organization_id = organization.pk
     if isinstance(task, str):
-        signature = current_app.signature(task, args=(organization_id, *args), kwargs=kwargs)
-    else:
-        signature = task.s(organization_id, *args, **kwargs)
-    transaction.on_commit(lambda: signature.delay())
+        task = task_named(task)
+    transaction.on_commit(lambda: task.delay(organization_id, *args, **kwargs))
 
 
 def fan_out(task, *args, **kwargs) -> int:

@@ -4,7 +4,6 @@ running tasks in this process, the reminders reach the people still pending."""
 import pytest
 from django.core import mail
 
-import policies.tasks  # noqa: F401 - registers the tasks, as a worker's autodiscovery does
 from advocacy.permissions import Role
 from advocacy.tenancy.context import organization_scope
 from policies import services

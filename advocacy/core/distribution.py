@@ -164,6 +164,7 @@ WHERE n.nspname = current_schema() AND i.indisunique AND NOT t.relispartition
 class Catalogue:
     tables: dict[str, dict]  # name -> {"partitioned": bool, "partition_columns": tuple, "has_org": bool}
     constraints: list[Constraint]
+    id_indexes: dict[str, list[tuple[str, ...]]]  # table -> the column lists of its indexes
 
     def tenant_tables(self) -> list[str]:
         return sorted(
@@ -200,6 +201,18 @@ def read_catalogue(connection) -> Catalogue:
         for name, column in cursor.fetchall():
             if column not in part_columns.setdefault(name, []):
                 part_columns[name].append(column)
+        cursor.execute(
+            """
+            SELECT t.relname, ARRAY(SELECT coalesce(a.attname::text, '<expression>')
+                                    FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(n, o)
+                                    LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.n ORDER BY u.o)
+            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE n.nspname = current_schema() AND NOT t.relispartition
+            """
+        )
+        indexes: dict[str, list[tuple[str, ...]]] = {}
+        for name, columns in cursor.fetchall():
+            indexes.setdefault(name, []).append(tuple(columns))
         cursor.execute(_CONSTRAINTS_SQL)
         constraints = [
             Constraint(table, name, kind, tuple(cols), ref, tuple(ref_cols or ()))
@@ -213,7 +226,7 @@ def read_catalogue(connection) -> Catalogue:
         }
         for name, info in partitioned.items()
     }
-    return Catalogue(tables=tables, constraints=constraints)
+    return Catalogue(tables=tables, constraints=constraints, id_indexes=indexes)
 
 
 def catalogue_violations(connection, *, catalogue: Catalogue | None = None) -> list[str]:
@@ -233,6 +246,8 @@ def catalogue_violations(connection, *, catalogue: Catalogue | None = None) -> l
                     f"{table}: primary key {pk.name} is ({', '.join(pk.columns)}), "
                     f"expected ({', '.join([TENANT_COLUMN, 'id', *info['partition_columns']])})"
                 )
+        if not info["partitioned"] and not any(ix[0] == "id" for ix in cat.id_indexes.get(table, [])):
+            problems.append(f"{table}: no index leading with id (a join by id would read every organization's rows)")
         for unique in cat.of(table, "u") + cat.of(table, "i"):
             if TENANT_COLUMN not in unique.columns:
                 kind = "unique index" if unique.kind == "i" else "unique constraint"
@@ -357,9 +372,49 @@ def _tenant_foreign_keys(model):
             yield field
 
 
+class IndexIds(migrations.operations.base.Operation):
+    """`IndexIds("team", ...)`: a plain (not unique) index on `id` for each model's table. Django joins a
+    tenant table by `id` alone (`select_related`, foreign keys), without repeating the organization; with
+    the primary key `(organization_id, id)` such a join would otherwise read every organization's rows of
+    the joined table (row-level security's condition cannot lead an index). Citus allows it: only unique
+    indexes must include the distribution column. `DistributeTables` creates it too."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, *model_names: str):
+        self.model_names = model_names
+
+    @staticmethod
+    def create_sql(table: str) -> str:
+        return f'CREATE INDEX IF NOT EXISTS "{_name(table, "id", "idx")}" ON "{table}" (id)'
+
+    @staticmethod
+    def drop_sql(table: str) -> str:
+        return f'DROP INDEX IF EXISTS "{_name(table, "id", "idx")}"'
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for name in self.model_names:
+            schema_editor.execute(self.create_sql(to_state.apps.get_model(app_label, name)._meta.db_table))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        for name in self.model_names:
+            schema_editor.execute(self.drop_sql(from_state.apps.get_model(app_label, name)._meta.db_table))
+
+    def describe(self):
+        return f"Index {', '.join(self.model_names)} by id"
+
+    def deconstruct(self):
+        return (self.__class__.__name__, list(self.model_names), {})
+
+
 class DistributeTables(migrations.operations.base.Operation):
     """`DistributeTables("team", "membership")`: for each model's table, the primary key becomes
-    `(organization_id, id[, partition columns])` and every foreign key to a tenant model (declared with
+    `(organization_id, id[, partition columns])`, a plain index on `id` keeps joins by id fast (see
+    `IndexIds`), and every foreign key to a tenant model (declared with
     `db_constraint=False`) gets its composite constraint `(organization_id, x_id) -> (organization_id, id)`,
     deferrable as Django's own; Django still does the cascades. Primary keys are swapped before any
     foreign key is added, so models in one operation may reference each other.
@@ -405,6 +460,7 @@ class DistributeTables(migrations.operations.base.Operation):
                 )
             extra = self.partition_columns.get(model._meta.model_name, [])
             schema_editor.execute(self._pk_sql(model, [TENANT_COLUMN, "id", *extra]))
+            schema_editor.execute(IndexIds.create_sql(table))
         for model in models_:
             table = model._meta.db_table
             for field in _tenant_foreign_keys(model):
@@ -426,6 +482,7 @@ class DistributeTables(migrations.operations.base.Operation):
                     f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{composite_fk_name(table, field.column)}"'
                 )
         for model in models_:
+            schema_editor.execute(IndexIds.drop_sql(model._meta.db_table))
             schema_editor.execute(self._pk_sql(model, ["id"]))
 
     def describe(self):

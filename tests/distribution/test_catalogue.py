@@ -66,6 +66,11 @@ def test_a_table_that_breaks_each_rule_is_named():
         ALTER TABLE zz_thing ADD CONSTRAINT zz_thing_team_fk
             FOREIGN KEY (team_id, organization_id) REFERENCES tenancy_team (id, organization_id);
         CREATE TABLE zz_unclassified (id serial PRIMARY KEY);
+        CREATE TABLE zz_no_id_index (
+            organization_id bigint NOT NULL REFERENCES tenancy_organization (id),
+            id bigint NOT NULL,
+            PRIMARY KEY (organization_id, id)
+        );
         """
     )
     problems = "\n".join(catalogue_violations(connection))
@@ -75,6 +80,8 @@ def test_a_table_that_breaks_each_rule_is_named():
     assert "zz_thing: foreign key zz_thing_team_fk (team_id, organization_id) -> tenancy_team" in problems
     assert "zz_thing: foreign key zz_thing_schedule_id_fkey points at django_celery_beat_crontabschedule" in problems
     assert "zz_unclassified: not classified" in problems
+    assert "zz_no_id_index: no index leading with id" in problems
+    assert "zz_no_id_index: primary key" not in problems
 
 
 def test_a_single_column_foreign_key_to_a_tenant_table_cannot_be_created():

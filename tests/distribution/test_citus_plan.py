@@ -51,7 +51,7 @@ def test_a_new_tenant_table_appears_in_the_plan_without_editing_any_list():
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE zz_new_thing (organization_id bigint NOT NULL REFERENCES tenancy_organization (id), "
-            "id bigint NOT NULL, PRIMARY KEY (organization_id, id))"
+            "id bigint NOT NULL, PRIMARY KEY (organization_id, id)); CREATE INDEX ON zz_new_thing (id)"
         )
     assert "SELECT create_distributed_table('zz_new_thing', 'organization_id', colocate_with => " in "\n".join(_plan())
 

@@ -11,11 +11,91 @@
       document.querySelectorAll("details.menu[open]").forEach(function (menu) { menu.removeAttribute("open"); });
     }
   });
-  // Buttons that ask before a destructive POST: <button data-confirm="Are you sure?">
+  // The one confirmation of the site. A form, or the button that submits it, carrying
+  // data-confirm="Delete the team? Its members stay." asks first in a dialog of the page: the first
+  // sentence is its title, the rest its text, the button's own words confirm (red for .btn-danger).
+  // Confirming sends the form with the same button; Cancel or Escape sends nothing. A script that must
+  // stop a form first (an unsaved draft) calls event.preventDefault() in its own submit listener: no
+  // question is asked then. Without JavaScript the form is simply sent.
+  var dialog = null;
+  var answer = null;
+
+  function buildDialog() {
+    dialog = document.createElement("dialog");
+    dialog.className = "dialog";
+    dialog.setAttribute("aria-labelledby", "dialog-title");
+    dialog.setAttribute("aria-describedby", "dialog-text");
+    dialog.innerHTML =
+      '<form method="dialog" class="dialog-body">' +
+      '<h2 id="dialog-title" class="dialog-title"></h2><p id="dialog-text" class="dialog-text"></p>' +
+      '<div class="dialog-actions"><button class="btn" value="cancel" data-dialog-cancel>Cancel</button>' +
+      '<button class="btn btn-primary" value="confirm" data-dialog-confirm></button></div></form>';
+    document.body.appendChild(dialog);
+    dialog.addEventListener("close", function () {
+      var done = answer;
+      answer = null;
+      if (done) done(dialog.returnValue === "confirm");
+    });
+    return dialog;
+  }
+
+  function splitMessage(message) {
+    var match = /^(.+?[?.!])\s+(.+)$/.exec(message.trim());
+    return match ? [match[1], match[2]] : [message.trim(), ""];
+  }
+
+  // Advocacy.confirm(message, {confirmLabel, danger, cancelLabel}) -> Promise<boolean>
+  // Advocacy.notice(message) -> Promise (one button: OK)
+  function ask(message, options) {
+    options = options || {};
+    var box = dialog || buildDialog();
+    if (box.open) return Promise.resolve(false); // one question at a time
+    var parts = splitMessage(message);
+    box.querySelector(".dialog-title").textContent = parts[0];
+    var text = box.querySelector(".dialog-text");
+    text.textContent = parts[1];
+    text.hidden = !parts[1];
+    var confirm = box.querySelector("[data-dialog-confirm]");
+    var cancel = box.querySelector("[data-dialog-cancel]");
+    confirm.textContent = options.confirmLabel || "OK";
+    confirm.className = "btn " + (options.danger ? "btn-danger" : "btn-primary");
+    cancel.hidden = !!options.notice;
+    cancel.textContent = options.cancelLabel || "Cancel";
+    box.returnValue = "";
+    return new Promise(function (resolve) {
+      answer = resolve;
+      box.showModal();
+      (options.notice || !options.danger ? confirm : cancel).focus(); // a destructive step starts on Cancel
+    });
+  }
+
+  window.Advocacy = window.Advocacy || {};
+  window.Advocacy.confirm = ask;
+  window.Advocacy.notice = function (message) {
+    return ask(message, { notice: true, confirmLabel: "OK" });
+  };
+
   document.addEventListener("submit", function (event) {
+    var form = event.target;
     var button = event.submitter;
-    var message = (button && button.dataset.confirm) || event.target.dataset.confirm;
-    if (message && !window.confirm(message)) event.preventDefault();
+    var message = (button && button.dataset.confirm) || form.dataset.confirm;
+    if (!message || event.defaultPrevented) return;
+    if (form.dataset.confirmed === "yes") { // the second, confirmed submit
+      delete form.dataset.confirmed;
+      return;
+    }
+    event.preventDefault();
+    var label = button && button.textContent.replace(/\s+/g, " ").trim();
+    var danger = !!(button && button.classList.contains("btn-danger"));
+    ask(message, { confirmLabel: label || "Continue", danger: danger }).then(function (yes) {
+      if (!yes) {
+        if (button) button.focus();
+        return;
+      }
+      form.dataset.confirmed = "yes";
+      if (form.requestSubmit) form.requestSubmit(button || undefined);
+      else form.submit();
+    });
   });
   // Copy buttons: <button data-copy="#element-id">
   document.addEventListener("click", function (event) {

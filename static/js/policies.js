@@ -1,4 +1,4 @@
-/* Policies: audience toggle, publish confirmation, unsaved-draft warning, select-on-focus codes.
+/* Policies: audience toggle, no publishing of an unsaved draft, unsaved-draft warning, select-on-focus codes.
    The live Markdown preview itself is htmx (hx-post on the editor's textarea). */
 (function () {
   "use strict";
@@ -17,15 +17,14 @@
     sync();
   }
 
-  function confirmForms() {
-    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  // Publishing freezes the saved text: with unsaved edits, say so instead of asking to publish (the
+  // question itself is the site's one confirmation, data-confirm in app.js).
+  function requireSavedDraft() {
+    document.querySelectorAll("form[data-requires-saved-draft]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
-        if (dirty) {
-          event.preventDefault();
-          window.alert("Save the draft first: publishing freezes the saved text.");
-          return;
-        }
-        if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+        if (!dirty) return;
+        event.preventDefault();
+        window.Advocacy.notice("Save the draft first. Publishing freezes the saved text, and this page has unsaved changes.");
       });
     });
   }
@@ -50,7 +49,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     audience();
     draftDirty();
-    confirmForms();
+    requireSavedDraft();
     selectOnFocus();
   });
 })();

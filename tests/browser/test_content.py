@@ -48,7 +48,6 @@ def test_campaign_share_click_and_suggestion_journey(org, team, sign_in, screens
 
     # --- the admin curates and launches a campaign ---------------------------------------------
     page = sign_in(admin)
-    page.on("dialog", lambda dialog: dialog.accept())
     page.goto(page.base + f"{base}/hashtags/")
     page.fill("input[name=name]", "#AcmeLaunch")
     page.fill("input[name=description]", "Our spring launch")
@@ -77,7 +76,8 @@ def test_campaign_share_click_and_suggestion_journey(org, team, sign_in, screens
     page.goto(page.base + f"{base}/campaigns/")
     page.click("text=Spring launch")
     page.click("#launch-campaign")
-    assert page.get_by_text("is live: 1 item published").is_visible()
+    page.get_by_role("dialog").get_by_role("button", name="Launch campaign").click()  # the site's confirmation
+    page.get_by_text("is live: 1 item published").wait_for()
     screenshot(page, "content-campaign-launched")
 
     # --- the employee browses and shares to every network ----------------------------------------

@@ -61,7 +61,6 @@ def people(org, admin):
 
 def test_admin_manages_people(org, admin, people, sign_in, screenshot, eager):
     page = sign_in(admin)
-    page.on("dialog", lambda dialog: dialog.accept())
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Members", exact=True).click()
     expect(page.get_by_role("heading", name="Members", exact=True)).to_be_visible()

@@ -78,8 +78,8 @@ def test_material_change_and_reacknowledgement(world, org, hr, employee, sign_in
     page.get_by_text("Draft saved.").wait_for()
 
     page.check("input[name=change_kind][value=material]")
-    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Publish new version").click()
+    page.get_by_role("dialog").get_by_role("button", name="Publish new version").click()  # asked once
     page.get_by_text("v2 published").wait_for()
 
     page.goto(f"{page.base}/o/{org.slug}/policies/{policy.pk}/compare/")

@@ -1,7 +1,6 @@
 """/api/v1/o/<slug>/content/: list, search and read content, hashtags and campaigns; share and get
 the tracked link; suggest; curators create, publish and approve. Role checks from the permission map."""
 
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
@@ -239,7 +238,7 @@ class RevisionViewSet(OrganizationViewSet):
         return Response(self.get_serializer(revision).data)
 
 
-__all__ = ["ContentViewSet", "ShareViewSet", "HashtagViewSet", "CampaignViewSet", "RevisionViewSet", "ValidationError"]
+__all__ = ["ContentViewSet", "ShareViewSet", "HashtagViewSet", "CampaignViewSet", "RevisionViewSet"]
 
 
 def _marked(text) -> str:

@@ -10,15 +10,17 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from ..models import Campaign, ClickDaily, ContentItem, Share, new_link_code
-from ..services.sharing import tracked_destination
+from ..services.sharing import hashtag_share_counts_sync, tracked_destination
 
 NETWORK_WEIGHTS = ["linkedin", "linkedin", "linkedin", "x", "facebook", "bluesky", "mastodon"]
 CLICK_TOTALS = [0, 1, 2, 3, 5, 8, 13, 21, 34]
 
 
 def seed_activity(org, *, sharers, items, rng, now) -> None:
-    """Shares and clicks, once: an organization that has shares already keeps them."""
+    """Shares and clicks, once: an organization that has shares already keeps them (and gets the hashtag
+    usage its shares have, for databases seeded before hashtags were counted)."""
     if Share.objects.filter(organization=org).exists():
+        hashtag_share_counts_sync(organization=org)
         return
     Share.objects.bulk_create(_shares(org, sharers=sharers, items=items, rng=rng, now=now), ignore_conflicts=True)
     ClickDaily.objects.bulk_create(_clicks(org, rng=rng, now=now))
@@ -110,6 +112,7 @@ def _sync_counters(org):
         model.objects.filter(organization=org).update(
             share_count=Coalesce(Subquery(shares), 0), click_count=Coalesce(Subquery(clicks), 0)
         )
+    hashtag_share_counts_sync(organization=org)
     _sync_share_days(org)
 
 

@@ -10,6 +10,7 @@ from .revisions import may_approve, revision_approve, revision_reject, suggestio
 from .settings import content_settings_update, preference_update
 from .sharing import (
     ShareRefused,
+    hashtag_share_counts_sync,
     share_confirm,
     share_gate,
     share_intent,
@@ -33,6 +34,7 @@ __all__ = [
     "content_settings_update",
     "content_update",
     "hashtag_create",
+    "hashtag_share_counts_sync",
     "hashtag_update",
     "may_approve",
     "preference_update",

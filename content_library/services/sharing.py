@@ -181,10 +181,42 @@ def share_confirm(*, organization, actor, share: Share) -> Share:
         Campaign.objects.filter(organization=organization, pk=share.campaign_id).update(
             share_count=F("share_count") + 1
         )
-    keys = {m.lower() for m in HASHTAG_IN_TEXT.findall(share.caption or "")}
+    keys = hashtag_keys_in(share.caption)
     if keys:
         Hashtag.objects.filter(organization=organization, key__in=keys).update(share_count=F("share_count") + 1)
     return share
+
+
+def hashtag_keys_in(text: str) -> set[str]:
+    """The hashtags a caption uses, as keys: a hashtag is "used in" a confirmed share whose caption has it."""
+    return {m.lower() for m in HASHTAG_IN_TEXT.findall(text or "")}
+
+
+# The same rule in SQL (PostgreSQL's \w is Unicode-aware as Python's is), for the recount below.
+_HASHTAG_SHARE_COUNTS = (
+    "SELECT used.key, count(*) FROM ("
+    "  SELECT DISTINCT s.id, lower(m[1]) AS key"
+    "  FROM content_library_share s CROSS JOIN LATERAL regexp_matches(s.caption, '#(\\w+)', 'g') AS m"
+    "  WHERE s.organization_id = %s AND s.status = 'confirmed' AND s.caption LIKE '%%#%%'"
+    ") used GROUP BY used.key"
+)
+
+
+def hashtag_share_counts_sync(*, organization, hashtag_ids=None) -> None:
+    """Set `Hashtag.share_count` from the confirmed shares (all hashtags, or these): after rows were
+    written in bulk (demo and scale data) and for a new hashtag that shares already used."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HASHTAG_SHARE_COUNTS, [organization.pk])
+        counts = dict(cursor.fetchall())
+    tags = Hashtag.objects.filter(organization=organization)
+    if hashtag_ids is not None:
+        tags = tags.filter(pk__in=hashtag_ids)
+    changed = []
+    for tag in tags.only("pk", "key", "share_count"):
+        if tag.share_count != counts.get(tag.key, 0):
+            tag.share_count = counts.get(tag.key, 0)
+            changed.append(tag)
+    Hashtag.objects.bulk_update(changed, ["share_count"], batch_size=1000)
 
 
 def share_intent(share: Share, *, mastodon_instance: str = "") -> str:

@@ -10,6 +10,7 @@ from advocacy.audit.services import audit_record
 
 from ..models import Hashtag, Topic
 from ..validation import clean_hashtag, clean_text
+from .sharing import hashtag_share_counts_sync
 
 
 @transaction.atomic
@@ -35,6 +36,8 @@ def hashtag_create(*, organization, actor, name: str, description: str = "", is_
         description=clean_text(description)[:240],
         is_campaign=is_campaign,
     )
+    hashtag_share_counts_sync(organization=organization, hashtag_ids=[hashtag.pk])  # shares may already use it
+    hashtag.refresh_from_db(fields=["share_count"])
     audit_record(organization=organization, actor=actor, action="hashtag.created", target=hashtag)
     return hashtag
 

@@ -4,6 +4,8 @@ tables, the organization's memberships and teams, its settings, or a person's na
 lifetime covers what time alone changes (an acknowledgement whose refresh period runs out)."""
 
 from advocacy.core.cache import Cached, On, request_prefetch
+from advocacy.tenancy.context import user_scope
+from advocacy.tenancy.models import Membership
 
 _POLICY_MODELS = (
     "Policy",
@@ -19,9 +21,6 @@ _POLICY_MODELS = (
 
 def _organizations_of(person):
     """A person's name or address shows in the reports of their organizations."""
-    from advocacy.tenancy.context import user_scope
-    from advocacy.tenancy.models import Membership
-
     with user_scope(person):  # row-level security shows a person's own memberships in every organization
         ids = Membership.objects.unscoped().filter(user_id=person.pk).values_list("organization_id", flat=True)
         return [(organization_id,) for organization_id in ids]

@@ -9,6 +9,7 @@
 
 from advocacy.core.cache import Cached, On, request_prefetch
 
+from .context import current_organization, organization_scope
 from .models import Membership, Organization
 
 
@@ -26,8 +27,6 @@ def _slugs(organization):
 def _members_of(organization):
     """The members' switchers show the organization's name, wherever it is changed (the settings page,
     in the organization's scope, or the operator's admin, in none)."""
-    from .context import current_organization, organization_scope
-
     active = current_organization()
     if active is not None and active.pk == organization.pk:
         return [(user_id,) for user_id in Membership.objects.values_list("user_id", flat=True)]

@@ -7,6 +7,7 @@ same 404 as for a slug that does not exist.
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
@@ -84,8 +85,6 @@ class OrganizationMiddleware:
                     return api_error(
                         403, "mfa_required", "This organization requires two-factor authentication for your role."
                     )
-                from django.contrib import messages
-
                 messages.warning(
                     request,
                     f"{organization.name} requires two-factor authentication for your role. "

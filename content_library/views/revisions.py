@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from advocacy.tenancy.decorators import org_view
@@ -53,11 +54,26 @@ def revision_detail(request, revision_id):
         "reviewer": reviewer,
         "own": own,
         "reject_form": RejectForm(),
+        "picture": _picture(request, revision, item),
         "networks": [(Network(n).label, t) for n, t in (revision.captions or {}).items()],
         "current_networks": [(Network(n).label, t) for n, t in (item.captions or {}).items()],
         "history": selectors.revision_history(organization=request.organization, content=item),
     }
     return render(request, "content_library/revision.html", context)
+
+
+def _picture(request, revision, item) -> dict | None:
+    """The picture the reviewer decides on: the upload the revision proposes, or for a suggestion (whose
+    words and picture live on the item until it is approved) the picture the member sent with it."""
+    if revision.image:
+        url = reverse(
+            "content_revision_image", kwargs={"org_slug": request.organization.slug, "revision_id": revision.pk}
+        )
+        return {"url": url, "label": "Picture" if item.is_suggestion and revision.number == 1 else "New picture"}
+    if item.is_suggestion and revision.number == 1 and item.image:
+        url = reverse("content_image", kwargs={"org_slug": request.organization.slug, "content_id": item.pk})
+        return {"url": url, "label": "Picture"}
+    return None
 
 
 def _readable_revision(request, revision_id):

@@ -124,6 +124,12 @@ def policy_update(
         # a date already past stays as it is (the policy is marked overdue); a new one is in the future
         raise ValidationError({"review_due_on": ["The next review date must be in the future."]})
     before = {"audience_all": policy.audience_all, "kind": policy.kind, "review_due_on": str(policy.review_due_on)}
+    if title != policy.title:
+        # the draft in progress follows the rename unless it was given a title of its own (publishing it
+        # hands its title to the policy, which would undo the rename)
+        PolicyVersion.objects.filter(
+            organization=organization, policy=policy, status__in=PolicyVersion.OPEN, title=policy.title
+        ).update(title=title, updated_at=timezone.now())
     policy.title, policy.kind, policy.summary = title, kind, (summary or "").strip()
     policy.owner, policy.audience_all, policy.refresh_months = owner, audience_all, refresh_months
     policy.review_due_on = review_due_on

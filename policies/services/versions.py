@@ -119,6 +119,12 @@ def draft_save(
         version.status = PolicyVersion.Status.DRAFT  # an edit after review needs a new review
         version.approved_by = None
     version.save()
+    # A policy never published has no name but its draft's: renaming the draft renames the policy, so the
+    # list, the breadcrumbs and the settings say what the draft says. (A published policy keeps its live
+    # title until this version is published; publishing hands the title over.)
+    Policy.objects.filter(organization=organization, pk=version.policy_id, current_version__isnull=True).exclude(
+        title=title
+    ).update(title=title, updated_at=timezone.now())
     if was != version.status:
         audit_record(organization=organization, actor=actor, action="policy.review_reset", target=version)
     return version

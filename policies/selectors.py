@@ -311,7 +311,23 @@ def _audience(organization, version):
 
 
 def is_overdue(version, today=None) -> bool:
+    """The one rule for "overdue", on every page, report, export and reminder: the version's due date has
+    passed (in the organization's local date). Due today is not overdue yet."""
     return version.due_on is not None and version.due_on < (today or timezone.localdate())
+
+
+def is_review_overdue(policy, today=None) -> bool:
+    """HR's side: the policy's next review date has passed."""
+    return policy.review_due_on is not None and policy.review_due_on < (today or timezone.localdate())
+
+
+def acknowledgement_state(*, version, acknowledged: bool, today=None) -> str:
+    """Where a member stands with a version: "acknowledged", "overdue" (not acknowledged and past its due
+    date, `is_overdue`) or "due" (waiting for them). Computed when shown, never cached: a cached list
+    (the home page's) turns overdue at midnight without a write."""
+    if acknowledged:
+        return "acknowledged"
+    return "overdue" if is_overdue(version, today) else "due"
 
 
 def report_people(*, organization, version, team_id=None, status: str = "", search: str = ""):

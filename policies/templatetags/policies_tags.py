@@ -1,6 +1,6 @@
 from django import template
 
-from policies.selectors import pending_for_member_cached
+from policies.selectors import acknowledgement_state, is_review_overdue, pending_for_member_cached
 
 register = template.Library()
 
@@ -14,6 +14,25 @@ def pending_policies(context):
     if organization is None or membership is None or not membership.may("policies.view"):
         return []
     return pending_for_member_cached(organization=organization, user=request.user)
+
+
+@register.inclusion_tag("policies/_ack_status.html")
+def ack_status(policy):
+    """The badge saying where the member stands with a policy of theirs (Acknowledged / Overdue / Action
+    required), by `acknowledgement_state`, the one rule, on every page that lists their policies. `policy`
+    comes from `policy_list_for_member` (annotated with `acked` and `my_ack_at`)."""
+    version = policy.current_version
+    acknowledged = bool(getattr(policy, "acked", False))
+    return {
+        "state": acknowledgement_state(version=version, acknowledged=acknowledged),
+        "due_on": version.due_on,
+        "acked_at": getattr(policy, "my_ack_at", None),
+    }
+
+
+@register.filter
+def review_overdue(policy) -> bool:
+    return is_review_overdue(policy)
 
 
 @register.filter

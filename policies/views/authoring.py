@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advocacy.tenancy.decorators import org_view
@@ -93,7 +92,7 @@ def policy_manage(request, policy_id):
         "published": [v for v in versions if v.is_frozen],
         "draft": draft,
         "teams": [] if policy.audience_all else selectors.audience_teams(organization=organization, policy=policy),
-        "review_overdue": policy.review_due_on is not None and policy.review_due_on < timezone.localdate(),
+        "review_overdue": selectors.is_review_overdue(policy),
     }
     return render(request, "policies/manage.html", context)
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from advocacy.tenancy.decorators import org_view
@@ -34,7 +33,6 @@ def policy_list(request):
                 search=request.GET.get("q", ""),
             )
         )
-    today = timezone.localdate()
     context = {
         "mine": mine,
         "pending_count": sum(1 for p in mine if not p.acked),
@@ -43,7 +41,6 @@ def policy_list(request):
         "kinds": PolicyKind.choices,
         "kind": request.GET.get("kind", ""),
         "q": request.GET.get("q", ""),
-        "today": today,
         "unseen_answers": selectors.unseen_answers_count(organization=organization, user=user),
     }
     return render(request, "policies/list.html", context)
@@ -69,8 +66,8 @@ def reading_context(request, policy, version):
         "previous": previous,
         "faq": selectors.faq_for_policy(organization=organization, policy=policy),
         "question_form": QuestionForm(),
-        "overdue": version.due_on is not None and version.due_on < timezone.localdate() and ack is None,
-        "review_overdue": policy.review_due_on is not None and policy.review_due_on < timezone.localdate(),
+        "overdue": selectors.acknowledgement_state(version=version, acknowledged=ack is not None) == "overdue",
+        "review_overdue": selectors.is_review_overdue(policy),
     }
 
 

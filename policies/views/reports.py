@@ -187,7 +187,7 @@ def report_csv(request, policy_id, version_id):
         raise Http404("Drafts have no acknowledgements")
     filters = _report_filters(request)
     services.report_export(organization=organization, actor=user, version=version, filters=filters)
-    overdue = version.due_on is not None and version.due_on < timezone.localdate()
+    overdue = selectors.is_overdue(version)
     version_pk = version.pk
 
     def rows():

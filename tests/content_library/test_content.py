@@ -210,7 +210,7 @@ def test_a_new_picture_for_published_content_waits_for_approval_too(org, admin, 
         assert item.image.name == first_image  # still the approved picture
     client = client_for(other_admin)
     page = client.get(f"/o/{org.slug}/content/revisions/{pending.pk}/").content.decode()
-    assert f"/content/revisions/{pending.pk}/image/" in page and "New image" in page
+    assert f"/content/revisions/{pending.pk}/image/" in page and "New picture" in page
     proposed = client.get(f"/o/{org.slug}/content/revisions/{pending.pk}/image/")
     assert proposed.status_code == 200 and proposed["Content-Type"] == "image/png"
     with organization_scope(org):

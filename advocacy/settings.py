@@ -116,6 +116,12 @@ if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+# Migrations (and `flush`) run as the owner role of MIGRATE_DATABASE_URL, same database; the role of
+# DATABASE_URL owns nothing and gets only the privileges the migrations grant it (advocacy/core/roles.py).
+# Unset: DATABASE_URL's role does both.
+MIGRATE_DATABASE_URL = os.environ.get("MIGRATE_DATABASE_URL", "")
+if MIGRATE_DATABASE_URL and dj_database_url.parse(MIGRATE_DATABASE_URL)["NAME"] != DATABASES["default"]["NAME"]:
+    raise ImproperlyConfigured("MIGRATE_DATABASE_URL must name the same database as DATABASE_URL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -8,6 +8,39 @@ from advocacy.tenancy.context import organization_scope
 from .factories import PASSWORD, MembershipFactory, OrganizationFactory, TeamFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is created, migrated and dropped by the owner role (MIGRATE_DATABASE_URL), as
+    production migrates; `django_db_setup` below then connects the tests as the runtime role (DATABASE_URL),
+    which owns nothing (advocacy/core/roles.py)."""
+    from advocacy.core.roles import as_owner
+
+    with as_owner():
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from advocacy.core.roles import as_runtime
+
+    with as_runtime():
+        yield
+
+
+@pytest.fixture
+def owner_connection(db):
+    """For a test that creates a table (to show that a check of the catalogue can fail): inside it, the
+    default connection is the owner role's, as in a migration (the runtime role may not create tables),
+    in a transaction rolled back at the end of the test."""
+    from django.db import transaction
+
+    from advocacy.core.roles import as_owner
+
+    with as_owner() as connection, transaction.atomic(using=connection.alias):
+        yield connection
+        transaction.set_rollback(True, using=connection.alias)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test gets its own cache namespace on the real Redis (rate limits, throttles)."""

@@ -11,7 +11,8 @@ Each row carries the retention (in months) of its organization when it was writt
 expiring it is `DETACH PARTITION` + `DROP TABLE` (metadata, no row is visited). `ensure_partitions` (a daily
 beat task) creates the months ahead before anything is written to them; a month created later than rows
 that fell into the default partition takes those rows with it (moved, then attached), so a write never
-fails and nothing is lost. Every partition gets the same forced row-level security as its parent.
+fails and nothing is lost. Every partition gets the same forced row-level security as its parent. The DDL
+runs in SECURITY DEFINER functions of the owner role, which the runtime role may only execute (below).
 
 One level (not LIST by class, then RANGE by month) because Citus distributes partitioned tables but not
 multi-level ones: under Citus the parent is distributed by organization_id like every tenant table and its
@@ -85,49 +86,19 @@ def ensure_partitions(connection, spec: RetainedTable, *, today: date, since: da
     before) to `MONTHS_AHEAD` months after `today`. Idempotent; returns the tables it created."""
     created = []
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('app.bypass_rls', 'on', true)")  # to move rows out of the default
-        default = spec.default_table()
-        if not _exists(cursor, default):
-            cursor.execute(f'CREATE TABLE "{default}" PARTITION OF "{spec.table}" DEFAULT')
-            cursor.execute(enable_sql(default))
-            created.append(default)
+        _install_if_missing(cursor)
+        if not _exists(cursor, spec.default_table()):
+            created += _call(cursor, "retained_partition_create_default", spec)
         for months in RETENTION_CHOICES:
             first = expiry_cutoff(today, months)
             if since is not None:
                 first = min(first, month_start(since))
             last = add_months(month_start(today), MONTHS_AHEAD)
             while first <= last:
-                name = spec.month_table(months, first)
-                if not _exists(cursor, name):
-                    _create_month(cursor, spec, months, name, first)
-                    created.append(name)
+                if not _exists(cursor, spec.month_table(months, first)):
+                    created += _call(cursor, "retained_partition_create_month", spec, months, first)
                 first = add_months(first, 1)
-        cursor.execute("SELECT set_config('app.bypass_rls', '', true)")
     return created
-
-
-def _create_month(cursor, spec: RetainedTable, months: int, name: str, first: date) -> None:
-    end = add_months(first, 1)
-    day, klass, default = spec.day_column, spec.class_column, spec.default_table()
-    # Standalone first, take the rows the default partition holds for this month, then attach: attaching
-    # a partition whose month still has rows in the default partition would be refused.
-    cursor.execute(f'CREATE TABLE "{name}" (LIKE "{spec.table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)')
-    cursor.execute(
-        f'ALTER TABLE "{name}" ADD CONSTRAINT "{name}_month" CHECK ("{klass}" IS NOT NULL AND "{klass}" = %s '
-        f'AND "{day}" IS NOT NULL AND "{day}" >= %s AND "{day}" < %s)',
-        [months, first, end],
-    )
-    move = (
-        f'WITH moved AS (DELETE FROM "{default}" WHERE "{klass}" = %s AND "{day}" >= %s AND "{day}" < %s '  # noqa: S608
-        f'RETURNING *) INSERT INTO "{name}" SELECT * FROM moved'
-    )
-    cursor.execute(move, [months, first, end])
-    cursor.execute(
-        f'ALTER TABLE "{spec.table}" ATTACH PARTITION "{name}" FOR VALUES FROM (%s, %s) TO (%s, %s)',
-        [months, first, months, end],
-    )
-    cursor.execute(f'ALTER TABLE "{name}" DROP CONSTRAINT "{name}_month"')  # the partition bound says it now
-    cursor.execute(enable_sql(name))
 
 
 def drop_expired_partitions(connection, spec: RetainedTable, *, today: date) -> list[str]:
@@ -137,23 +108,169 @@ def drop_expired_partitions(connection, spec: RetainedTable, *, today: date) -> 
     exception: they are deleted from the default partition once expired."""
     dropped = []
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        _install_if_missing(cursor)
         # A table with deferred foreign-key checks pending in this transaction cannot be dropped; check now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, months, first in _months(cursor, spec):
             if first < expiry_cutoff(today, months):
-                cursor.execute(f'ALTER TABLE "{spec.table}" DETACH PARTITION "{name}"')
-                cursor.execute(f'DROP TABLE "{name}"')
-                dropped.append(name)
+                dropped += _call(cursor, "retained_partition_drop_month", spec, name)
         if _exists(cursor, spec.default_table()):
-            cursor.execute("SELECT set_config('app.bypass_rls', 'on', true)")
             for months in RETENTION_CHOICES:
-                cursor.execute(
-                    f'DELETE FROM "{spec.default_table()}" WHERE "{spec.class_column}" = %s '  # noqa: S608
-                    f'AND "{spec.day_column}" < %s',
-                    [months, expiry_cutoff(today, months)],
-                )
-            cursor.execute("SELECT set_config('app.bypass_rls', '', true)")
+                _call(cursor, "retained_partition_purge_default", spec, months, expiry_cutoff(today, months))
     return dropped
+
+
+# --- the DDL, in functions the runtime role may only execute ------------------------------------------------
+# The runtime role owns no table and may not create or drop one (advocacy/core/roles.py): partitions are made
+# and dropped by these SECURITY DEFINER functions, owned by the owner role, which check that `parent` is a
+# table partitioned by (class, day) and touch nothing but its partitions. The owner installs them after
+# every migrate (and the first migration that partitions a table, when they are missing).
+
+_TABLE = "__TABLE__"
+COLUMNS = "parent text, class_column text, day_column text"
+
+FUNCTIONS = {
+    "retained_partition_parent": (
+        COLUMNS,
+        """
+RETURNS regclass LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+    rel regclass := to_regclass(quote_ident(parent));
+BEGIN
+    IF rel IS NULL OR (SELECT relkind FROM pg_class WHERE oid = rel) <> 'p'
+            OR pg_get_partkeydef(rel) <> format('RANGE (%s, %s)', quote_ident(class_column),
+                                                quote_ident(day_column)) THEN
+        RAISE EXCEPTION '% is not a table partitioned by (%, %)', parent, class_column, day_column
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN rel;
+END
+$fn$""",
+    ),
+    "retained_partition_create_default": (
+        COLUMNS,
+        """
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER AS $fn$
+DECLARE
+    part text := parent || '_default';
+BEGIN
+    PERFORM retained_partition_parent(parent, class_column, day_column);
+    IF to_regclass(quote_ident(part)) IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE format('CREATE TABLE %I PARTITION OF %I DEFAULT', part, parent);
+    EXECUTE replace($rls${rls}$rls$, '"{table}"', quote_ident(part));
+    RETURN part;
+END
+$fn$""",
+    ),
+    "retained_partition_create_month": (
+        f"{COLUMNS}, months integer, first_day date",
+        """
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER AS $fn$
+DECLARE
+    part text := format('%s_k%s_%s', parent, months, to_char(first_day, 'YYYY_MM'));
+    finish date := (first_day + interval '1 month')::date;
+    fallback text := parent || '_default';
+    previous text := current_setting('app.bypass_rls', true);
+BEGIN
+    PERFORM retained_partition_parent(parent, class_column, day_column);
+    IF first_day <> date_trunc('month', first_day)::date THEN
+        RAISE EXCEPTION 'a month partition starts on the first of a month, not %', first_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF to_regclass(quote_ident(part)) IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    -- Standalone first, take the rows the default partition holds for this month, then attach: attaching
+    -- a partition whose month still has rows in the default partition would be refused.
+    EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, parent);
+    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (%I IS NOT NULL AND %I = %L '
+                   'AND %I IS NOT NULL AND %I >= %L AND %I < %L)', part, part || '_month',
+                   class_column, class_column, months, day_column, day_column, first_day, day_column, finish);
+    -- every organization's rows: those moved, and the foreign keys ATTACH checks them against
+    PERFORM set_config('app.bypass_rls', 'on', true);
+    IF to_regclass(quote_ident(fallback)) IS NOT NULL THEN
+        EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I = %L AND %I >= %L AND %I < %L RETURNING *) '
+                       'INSERT INTO %I SELECT * FROM moved', fallback, class_column, months, day_column, first_day,
+                       day_column, finish, part);
+    END IF;
+    EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L, %L) TO (%L, %L)',
+                   parent, part, months, first_day, months, finish);
+    PERFORM set_config('app.bypass_rls', coalesce(previous, ''), true);
+    EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', part, part || '_month');  -- the bound says it now
+    EXECUTE replace($rls${rls}$rls$, '"{table}"', quote_ident(part));
+    RETURN part;
+END
+$fn$""",
+    ),
+    "retained_partition_drop_month": (
+        f"{COLUMNS}, part text",
+        """
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER AS $fn$
+BEGIN
+    IF left(part, length(parent) + 2) <> parent || '_k' OR NOT EXISTS (
+            SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = retained_partition_parent(parent, class_column, day_column) AND c.relname = part) THEN
+        RAISE EXCEPTION '% is not a month partition of %', part, parent USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', parent, part);
+    EXECUTE format('DROP TABLE %I', part);
+    RETURN part;
+END
+$fn$""",
+    ),
+    "retained_partition_purge_default": (
+        f"{COLUMNS}, months integer, cutoff date",
+        """
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER AS $fn$
+DECLARE
+    previous text := current_setting('app.bypass_rls', true);
+BEGIN
+    PERFORM retained_partition_parent(parent, class_column, day_column);
+    PERFORM set_config('app.bypass_rls', 'on', true);
+    EXECUTE format('DELETE FROM %I WHERE %I = %L AND %I < %L', parent || '_default', class_column, months,
+                   day_column, cutoff);
+    PERFORM set_config('app.bypass_rls', coalesce(previous, ''), true);
+    RETURN NULL;
+END
+$fn$""",
+    ),
+}
+
+
+def _signature(name: str) -> str:
+    arguments = FUNCTIONS[name][0]
+    return f"{name}({', '.join(argument.split()[1] for argument in arguments.split(', '))})"
+
+
+def install_functions(cursor) -> None:
+    """CREATE OR REPLACE the functions (as the owner); only their owner and the roles granted EXECUTE
+    (the runtime role, advocacy/core/roles.py) may call them."""
+    cursor.execute("SELECT current_schema()")
+    schema = cursor.fetchone()[0]
+    rls = enable_sql(_TABLE)
+    for name, (arguments, body) in FUNCTIONS.items():
+        body = body.replace("{rls}", rls).replace("{table}", _TABLE).strip()
+        cursor.execute(
+            f'CREATE OR REPLACE FUNCTION "{schema}".{name}({arguments}) {body}\nSET search_path = "{schema}", pg_temp'
+        )
+        cursor.execute(f'REVOKE ALL ON FUNCTION "{schema}".{_signature(name)} FROM PUBLIC')
+
+
+def _install_if_missing(cursor) -> None:
+    signatures = [_signature(name) for name in FUNCTIONS]
+    cursor.execute("SELECT bool_and(to_regprocedure(s) IS NOT NULL) FROM unnest(%s::text[]) s", [signatures])
+    if not cursor.fetchone()[0]:
+        install_functions(cursor)
+
+
+def _call(cursor, function: str, spec: RetainedTable, *args) -> list[str]:
+    """Call one of the functions above on `spec`'s table; the table it created or dropped, if any."""
+    placeholders = ", ".join(["%s"] * (3 + len(args)))
+    cursor.execute(f"SELECT {function}({placeholders})", [spec.table, spec.class_column, spec.day_column, *args])
+    name = cursor.fetchone()[0]
+    return [name] if name else []
 
 
 def partitions(connection, spec: RetainedTable) -> dict[int, list[date]]:

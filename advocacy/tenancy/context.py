@@ -1,10 +1,12 @@
 """Which organization is active: for the ORM managers (a context variable) and for PostgreSQL
-row-level security (transaction-local settings `app.organization_id`, `app.user_id`,
-`app.bypass_rls`).
+row-level security (transaction-local settings `app.organization_id`, `app.user_id`).
 
 `organization_scope(org)` is the one way in. It opens a transaction (row-level security settings
 are set with `SET LOCAL` semantics, so they need one), sets both layers, and restores what was
-active before. Code that must cross organizations says so by name with `dangerously_unscoped()`.
+active before. The application's database role cannot cross organizations: what must (resolving a
+tracked link, the click rollup's partitions) is a SECURITY DEFINER function of the owner role, and
+look-ups that start from a token go through a routing table to the one organization
+(advocacy/core/roles.py).
 """
 
 from __future__ import annotations
@@ -19,12 +21,10 @@ if TYPE_CHECKING:
     from .models import Organization
 
 _current_org: ContextVar[Organization | None] = ContextVar("current_organization", default=None)
-_unscoped: ContextVar[bool] = ContextVar("tenancy_unscoped", default=False)
 _scope_user_id: ContextVar[int | None] = ContextVar("tenancy_scope_user_id", default=None)
 
 SETTING_ORG = "app.organization_id"
 SETTING_USER = "app.user_id"
-SETTING_BYPASS = "app.bypass_rls"
 
 
 class NoActiveOrganization(RuntimeError):
@@ -33,10 +33,6 @@ class NoActiveOrganization(RuntimeError):
 
 def current_organization() -> Organization | None:
     return _current_org.get()
-
-
-def is_unscoped() -> bool:
-    return _unscoped.get()
 
 
 def scope_user_id() -> int | None:
@@ -109,16 +105,14 @@ def organization_scope(organization: Organization, *, user=None):
     if organization is None or organization.pk is None:
         raise ValueError("organization_scope needs a saved organization")
     token = _current_org.set(organization)
-    unscoped_token = _unscoped.set(False)
     user_token = _scope_user_id.set(user.pk if user is not None and getattr(user, "pk", None) else None)
     try:
-        values = {SETTING_ORG: str(organization.pk), SETTING_BYPASS: ""}
+        values = {SETTING_ORG: str(organization.pk)}
         values[SETTING_USER] = str(user.pk) if user is not None and getattr(user, "pk", None) else ""
         with _db_settings(values, lazy=True):
             yield organization
     finally:
         _scope_user_id.reset(user_token)
-        _unscoped.reset(unscoped_token)
         _current_org.reset(token)
 
 
@@ -134,15 +128,3 @@ def user_scope(user):
             yield
     finally:
         _scope_user_id.reset(token)
-
-
-@contextmanager
-def dangerously_unscoped():
-    """Cross every organization, in the ORM and in PostgreSQL. Rare and deliberate: seeding demo
-    data, the platform operator's Django admin, beat fan-out, resolving a public token."""
-    token = _unscoped.set(True)
-    try:
-        with _db_settings({SETTING_BYPASS: "on"}):
-            yield
-    finally:
-        _unscoped.reset(token)

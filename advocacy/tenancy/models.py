@@ -14,7 +14,7 @@ from advocacy.core.distribution import install_group_by_rule
 from advocacy.core.partitioning import DEFAULT_RETENTION, RETENTION_CHOICES
 from advocacy.permissions import Role, allowed_actions
 
-from .context import NoActiveOrganization, current_organization, is_unscoped
+from .context import NoActiveOrganization, current_organization
 
 install_group_by_rule()  # tenant tables' primary key is (organization_id, id): see advocacy.core.distribution
 
@@ -46,7 +46,7 @@ class TenantQuerySet(models.QuerySet):
     """Bulk writes tell the cache contract which rows they touch (the ORM sends no signal for them)."""
 
     def update(self, **kwargs):
-        organization = None if is_unscoped() else current_organization()
+        organization = current_organization()
         organization_id = organization.pk if organization is not None else None
         rows_written(self.model, queryset=self, fields=kwargs, organization_id=organization_id)
         return super().update(**kwargs)
@@ -67,8 +67,6 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        if is_unscoped():
-            return qs
         org = current_organization()
         if org is None:
             raise NoActiveOrganization(

@@ -2,15 +2,23 @@
 
     migrations.RunSQL(...)  ->  EnableRowLevelSecurity("modelname")
 
-The policy admits a row when its organization_id equals the transaction-local setting
-`app.organization_id`, or when the deliberate escape hatch `app.bypass_rls` is on. With no
-organization set, no tenant rows are visible and none can be written. FORCE makes the policy apply
-to the table's owner too (the application's role owns its tables and is not a superuser).
+Two policies on each table:
+
+* `tenant_isolation`, for every role: a row is admitted when its organization_id equals the
+  transaction-local setting `app.organization_id` (or, for tables readable by their own user, its user_id
+  equals `app.user_id`). With no organization set, no tenant rows are visible and none can be written.
+* `tenant_crossing`, for the owner role only (the role that ran the migration: `TO CURRENT_USER`): every
+  row, while `app.bypass_rls` is on. The owner's own sessions (migrations) and the SECURITY DEFINER
+  functions it owns cross organizations with it; for the runtime role the setting changes nothing
+  (advocacy/core/roles.py).
+
+FORCE makes the policies apply to the table's owner too.
 """
 
 from django.db import migrations
 
 POLICY_NAME = "tenant_isolation"
+CROSSING_POLICY_NAME = "tenant_crossing"
 
 # Each setting is read in a scalar sub-select so PostgreSQL evaluates it once per query (an InitPlan)
 # rather than once per row.
@@ -20,20 +28,40 @@ OWN_ROWS = "user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::
 
 
 def enable_sql(table: str, *, readable_by_own_user: bool = False) -> str:
-    using = f"({ORG_MATCH}) OR ({BYPASS})"
+    using = ORG_MATCH
     if readable_by_own_user:
-        using += f" OR ({OWN_ROWS})"
-    check = f"({ORG_MATCH}) OR ({BYPASS})"
+        using = f"({ORG_MATCH}) OR ({OWN_ROWS})"
     return (
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;'
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;'
         f'DROP POLICY IF EXISTS {POLICY_NAME} ON "{table}";'
-        f'CREATE POLICY {POLICY_NAME} ON "{table}" USING ({using}) WITH CHECK ({check});'
+        f'CREATE POLICY {POLICY_NAME} ON "{table}" USING ({using}) WITH CHECK ({ORG_MATCH});'
+        f'DROP POLICY IF EXISTS {CROSSING_POLICY_NAME} ON "{table}";'
+        f'CREATE POLICY {CROSSING_POLICY_NAME} ON "{table}" TO CURRENT_USER USING ({BYPASS}) WITH CHECK ({BYPASS});'
     )
+
+
+def upgrade_policies(cursor) -> list[str]:
+    """Rewrite the policies of every table still in an older form: the bypass part of `tenant_isolation`
+    for every role (before `tenant_crossing`), or `tenant_crossing` for a role other than the one running
+    this (a database migrated by the runtime role before the roles were split). Run by the owner after
+    each migrate; returns the tables rewritten."""
+    cursor.execute(
+        "SELECT p.tablename, p.qual FROM pg_policies p WHERE p.schemaname = current_schema() "
+        "AND p.policyname = %s AND (p.qual LIKE %s OR NOT EXISTS (SELECT 1 FROM pg_policies c "
+        "WHERE c.schemaname = p.schemaname AND c.tablename = p.tablename AND c.policyname = %s "
+        "AND c.roles = ARRAY[current_user]::name[])) ORDER BY 1",
+        [POLICY_NAME, "%app.bypass_rls%", CROSSING_POLICY_NAME],
+    )
+    tables = cursor.fetchall()
+    for table, qual in tables:
+        cursor.execute(enable_sql(table, readable_by_own_user="app.user_id" in qual))
+    return [table for table, _qual in tables]
 
 
 def disable_sql(table: str) -> str:
     return (
+        f'DROP POLICY IF EXISTS {CROSSING_POLICY_NAME} ON "{table}";'
         f'DROP POLICY IF EXISTS {POLICY_NAME} ON "{table}";'
         f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY;'
         f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY;'

@@ -5,7 +5,7 @@ import pytest
 from advocacy.accounts.models import ApiToken
 from advocacy.accounts.services import api_token_create
 from advocacy.audit.models import AuditEvent
-from advocacy.tenancy.context import dangerously_unscoped
+from advocacy.tenancy.context import organization_scope
 from tests.factories import PASSWORD, UserFactory
 
 from .helpers import activate_totp, sign_in, totp_code
@@ -117,7 +117,7 @@ def test_operator_change_to_an_organization_is_audited(client_for, operator, org
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.require_mfa_for_staff
-    with dangerously_unscoped():
+    with organization_scope(org):
         event = AuditEvent.objects.get(action="organization.changed_by_operator")
     assert event.organization_id == org.pk and event.actor_id == operator.pk
     assert "require_mfa_for_staff" in event.data["fields"]
@@ -165,7 +165,7 @@ def test_operator_adds_an_organization_and_its_first_admin_is_invited(
         )
     assert response.status_code == 302
     initech = Organization.objects.get(slug="initech")
-    with dangerously_unscoped():
+    with organization_scope(initech):
         invitation = Invitation.objects.get(organization=initech)
         assert AuditEvent.objects.filter(organization=initech, action="organization.created_by_operator").exists()
     assert invitation.email == "boss@initech.example" and invitation.roles == ["admin", "employee"]

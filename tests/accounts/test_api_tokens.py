@@ -10,16 +10,16 @@ from django.utils import timezone
 from advocacy.accounts.models import ApiToken
 from advocacy.accounts.services import MAX_ACTIVE_TOKENS, api_token_create, api_token_revoke
 from advocacy.audit.models import AuditEvent
-from advocacy.tenancy.context import dangerously_unscoped, organization_scope
+from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership
 from tests.factories import UserFactory
+from tests.organizations import in_every_organization
 
 pytestmark = pytest.mark.django_db
 
 
 def audit(action):
-    with dangerously_unscoped():
-        return list(AuditEvent.objects.filter(action=action))
+    return in_every_organization(lambda: AuditEvent.objects.filter(action=action))
 
 
 # --- services -------------------------------------------------------------------------------------------

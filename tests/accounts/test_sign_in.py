@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from advocacy.audit.models import AuditEvent
 from advocacy.permissions import Role
-from advocacy.tenancy.context import dangerously_unscoped
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.organizations import in_every_organization
 
 from .helpers import sign_in
 
@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 def events(user, action=None):
-    with dangerously_unscoped():
+    def read():
         qs = AuditEvent.objects.filter(actor=user)
-        if action:
-            qs = qs.filter(action=action)
-        return list(qs.order_by("id"))
+        return qs.filter(action=action) if action else qs
+
+    return sorted(in_every_organization(read), key=lambda event: event.pk)
 
 
 def test_sign_in_with_email_and_password(client, employee, org):

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from advocacy.audit.models import AuditEvent
-from advocacy.tenancy.context import dangerously_unscoped, organization_scope
+from advocacy.tenancy.context import organization_scope
+from tests.organizations import in_every_organization
 
 from .factories import AuditEventFactory
 
@@ -22,8 +23,8 @@ def url(org, suffix=""):
 
 
 def all_events():
-    with dangerously_unscoped():
-        return list(AuditEvent.objects.order_by("id").values_list("organization_id", "action"))
+    rows = in_every_organization(lambda: AuditEvent.objects.values_list("id", "organization_id", "action"))
+    return [(organization_id, action) for _id, organization_id, action in sorted(rows)]
 
 
 def test_admin_sees_the_log(client_for, admin, org, other_org):

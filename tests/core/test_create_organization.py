@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from advocacy.tenancy.context import dangerously_unscoped
+from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Invitation, Organization
+from tests.organizations import in_every_organization
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,7 +14,7 @@ def test_creates_the_organization_and_invites_its_first_admin(mailoutbox, capsys
     call_command("create_organization", "Initech Ltd", "--admin-email", "boss@initech.example")
     organization = Organization.objects.get(slug="initech-ltd")
     assert organization.name == "Initech Ltd"
-    with dangerously_unscoped():
+    with organization_scope(organization):
         invitation = Invitation.objects.get(organization=organization)
     assert invitation.email == "boss@initech.example" and invitation.roles == ["admin", "employee"]
     assert invitation.status == "pending" and invitation.invited_by is None
@@ -35,6 +36,5 @@ def test_bad_input_is_refused_and_creates_nothing(args, message, mailoutbox):
     with pytest.raises(CommandError, match=message):
         call_command("create_organization", *args)
     assert list(Organization.objects.values_list("slug", flat=True)) == ["taken"]
-    with dangerously_unscoped():
-        assert not Invitation.objects.exists()
+    assert in_every_organization(lambda: Invitation.objects.all()) == []
     assert mailoutbox == []

@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from advocacy.tenancy.context import dangerously_unscoped
 from advocacy.tenancy.models import Invitation, Membership, Organization, Team
 from content_library.models import Campaign, ClickDaily, ContentItem, Hashtag, Share
 from policies.models import Acknowledgement, Policy, PolicyQuestion, PolicyVersion
+from tests.organizations import in_every_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,9 @@ COUNTED = [
 
 
 def snapshot():
-    with dangerously_unscoped():
-        counts = {model.__name__: model.objects.unscoped().count() for model in COUNTED}
+    counts = {
+        model.__name__: sum(in_every_organization(lambda model=model: [model.objects.count()])) for model in COUNTED
+    }
     counts["User"] = get_user_model().objects.count()
     counts["Organization"] = Organization.objects.count()
     return counts

@@ -51,7 +51,7 @@ def test_primary_keys_lead_with_the_organization():
         assert cursor.fetchone()[0] == "PRIMARY KEY (organization_id, id)"
 
 
-def test_a_table_that_breaks_each_rule_is_named():
+def test_a_table_that_breaks_each_rule_is_named(owner_connection):
     """The checker can fail: a table made the old way is reported, constraint by constraint."""
     _execute(
         """
@@ -84,7 +84,7 @@ def test_a_table_that_breaks_each_rule_is_named():
     assert "zz_no_id_index: primary key" not in problems
 
 
-def test_a_single_column_foreign_key_to_a_tenant_table_cannot_be_created():
+def test_a_single_column_foreign_key_to_a_tenant_table_cannot_be_created(owner_connection):
     """No unique constraint on `id` alone is left to point at: a forgotten db_constraint=False fails at
     migrate time."""
     with pytest.raises(Exception, match="no unique constraint matching given keys"), transaction.atomic():
@@ -94,11 +94,11 @@ def test_a_single_column_foreign_key_to_a_tenant_table_cannot_be_created():
 def test_composite_foreign_keys_refuse_a_row_of_another_organization(org, other_org):
     """The composite key does what the single-column one did, and more: a membership cannot name a team
     of another organization even by raw SQL."""
-    from advocacy.tenancy.context import dangerously_unscoped
+    from advocacy.tenancy.context import organization_scope
     from tests.factories import MembershipFactory, TeamFactory
 
     other_team = TeamFactory(organization=other_org)
     membership = MembershipFactory(organization=org)
-    with dangerously_unscoped(), pytest.raises(IntegrityError), transaction.atomic():
+    with organization_scope(org), pytest.raises(IntegrityError), transaction.atomic():
         _execute(f"UPDATE tenancy_membership SET team_id = {other_team.pk} WHERE id = {membership.pk}")
         _execute("SET CONSTRAINTS ALL IMMEDIATE")

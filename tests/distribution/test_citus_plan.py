@@ -47,7 +47,7 @@ def test_reference_tables_come_first_and_routing_tables_use_their_own_key():
     assert lines[1] == "BEGIN;" and lines[-1] == "COMMIT;"
 
 
-def test_a_new_tenant_table_appears_in_the_plan_without_editing_any_list():
+def test_a_new_tenant_table_appears_in_the_plan_without_editing_any_list(owner_connection):
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE zz_new_thing (organization_id bigint NOT NULL REFERENCES tenancy_organization (id), "
@@ -56,7 +56,7 @@ def test_a_new_tenant_table_appears_in_the_plan_without_editing_any_list():
     assert "SELECT create_distributed_table('zz_new_thing', 'organization_id', colocate_with => " in "\n".join(_plan())
 
 
-def test_the_plan_is_refused_while_a_tenant_table_is_not_distributable():
+def test_the_plan_is_refused_while_a_tenant_table_is_not_distributable(owner_connection):
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE zz_old_thing (id serial PRIMARY KEY, "

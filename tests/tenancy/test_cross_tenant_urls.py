@@ -72,11 +72,11 @@ def _rows_of(org) -> dict:
     """Every row organization `org` owns, as stored (to prove a request changed none of them)."""
     from django.apps import apps
 
-    from advocacy.tenancy.context import dangerously_unscoped
+    from advocacy.tenancy.context import organization_scope
     from advocacy.tenancy.models import TenantModel
 
     rows = {}
-    with dangerously_unscoped():
+    with organization_scope(org):
         for model in apps.get_models():
             if issubclass(model, TenantModel):
                 rows[model.__name__] = sorted(

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.db import connection
 
 from advocacy.audit.services import audit_record
-from advocacy.tenancy.context import dangerously_unscoped, organization_scope
+from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import TenantModel
 from tests.factories import TeamFactory
 
@@ -75,12 +75,6 @@ def test_raw_sql_in_one_scope_sees_none_of_the_other(two_orgs):
             )
     # the scope's settings do not outlive it
     assert _raw("SELECT count(*) FROM tenancy_team") == [(0,)]
-
-
-def test_dangerously_unscoped_sees_all(two_orgs):
-    org, other_org = two_orgs
-    with dangerously_unscoped():
-        assert {r[0] for r in _raw("SELECT organization_id FROM tenancy_team")} == {org.pk, other_org.pk}
 
 
 def test_every_tenant_table_has_forced_row_level_security():

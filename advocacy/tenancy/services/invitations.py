@@ -9,13 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from advocacy.audit.services import audit_record
 
-from ..context import dangerously_unscoped, organization_scope
+from ..context import organization_scope
 from ..models import Invitation, InvitationRoute, Membership, Organization, Team, invitation_expiry
 from .common import check_team, clean_roles
 
@@ -133,15 +132,16 @@ def invitation_resend(*, organization: Organization, actor, invitation: Invitati
 def invitation_find_by_token(raw_token: str) -> Invitation | None:
     """The one place an invitation is found from outside any organization: by the hash of the
     secret token in its link. Answers only that invitation (with its organization). The routing table
-    names the organization and the invitation is read in that organization only (one statement; under
-    Citus the route is one shard's look-up and the invitation another's, never a fan-out)."""
+    names the organization, and the invitation is read in that organization's scope (under Citus the
+    route is one shard's look-up and the invitation another's, never a fan-out)."""
     token_hash = Invitation.hash_token(raw_token or "")
-    route = InvitationRoute.objects.filter(token_hash=token_hash).values("organization_id")[:1]
-    with dangerously_unscoped():
+    route = InvitationRoute.objects.select_related("organization").filter(token_hash=token_hash).first()
+    if route is None:
+        return None
+    with organization_scope(route.organization):
         return (
-            Invitation.objects.unscoped()
-            .select_related("organization", "team", "invited_by")
-            .filter(organization_id=Subquery(route), token_hash=token_hash)
+            Invitation.objects.select_related("organization", "team", "invited_by")
+            .filter(token_hash=token_hash)
             .first()
         )
 

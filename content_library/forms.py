@@ -7,7 +7,7 @@ from advocacy.tenancy.models import Team
 
 from .models import Campaign, ContentItem, Hashtag, Topic
 from .networks import RULES, Network
-from .validation import placeholder_link
+from .validation import counting_rule
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,9 +18,7 @@ def caption_field(network: str) -> forms.CharField:
     return forms.CharField(
         label=f"{Network(network).label} caption",
         required=False,
-        widget=forms.Textarea(
-            attrs={"rows": 3, "data-limit": rule.limit, "data-network": network, "data-unit": rule.unit}
-        ),
+        widget=forms.Textarea(attrs={"rows": 3, "data-network": network}),
         help_text=f"Up to {rule.limit:,} {rule.unit}" + (", links count as 23" if rule.urls_as else "") + ".",
     )
 
@@ -69,8 +67,8 @@ class ContentForm(OrgForm):
         self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
 
     @property
-    def link_length(self) -> int:
-        return len(placeholder_link())
+    def counting_rule(self) -> dict:
+        return counting_rule()
 
     def caption_fields(self):
         return [self[f"caption_{n}"] for n in Network.values]

@@ -10,7 +10,16 @@ from urllib.parse import quote, urlencode
 import regex
 from django.db import models
 
-URL_RE = regex.compile(r"https?://[^\s<>\"]+", regex.IGNORECASE)
+# White space as Python's str.isspace() has it (what clean_text strips), written out so the live counter
+# (static/js/content.js, which the page gives this rule: validation.counting_rule) uses the same set.
+SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# A URL as the networks weigh it: http(s):// up to white space, <, > or a double quote. Spelled without
+# flags or classes whose meaning differs between Python and JavaScript (\s, case folding).
+URL_PATTERN = "[hH][tT][tT][pP][sS]?://[^" + SPACE + '<>"]+'
+URL_RE = regex.compile(URL_PATTERN)
 URL_WEIGHT = 23
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from PIL import Image, UnidentifiedImageError
 
-from .networks import RULES, Network, compose, text_length
+from .networks import RULES, SPACE, URL_PATTERN, Network, compose, text_length
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -58,6 +58,27 @@ def clean_hashtag(value: str) -> str:
     return value
 
 
+def caption_length(network: str, caption: str, *, has_link: bool) -> int:
+    """How long a post with this caption is as `network` counts it: the caption as it is stored
+    (clean_text), then the tracked link on its own line. The one counting rule: the live counter runs the
+    same steps with `counting_rule()` (static/js/content.js), and both are tested on the same strings."""
+    return text_length(network, compose(clean_text(caption), placeholder_link() if has_link else None))
+
+
+def counting_rule() -> dict:
+    """What the live caption counter needs of the server's rule (rendered with json_script)."""
+    return {
+        "networks": {
+            network: {"limit": rule.limit, "unit": rule.unit, "urls_as": rule.urls_as or 0}
+            for network, rule in RULES.items()
+        },
+        "link": placeholder_link(),
+        "space": SPACE,
+        "url": URL_PATTERN,
+        "removed": "".join(SENTINELS),
+    }
+
+
 def clean_captions(captions: dict, *, has_link: bool) -> dict:
     """Keep only known networks with text; enforce each network's length, counting the link."""
     cleaned, errors = {}, {}
@@ -65,8 +86,7 @@ def clean_captions(captions: dict, *, has_link: bool) -> dict:
         text = clean_text((captions or {}).get(network, ""))
         if not text:
             continue
-        full = compose(text, placeholder_link() if has_link else None)
-        length, limit = text_length(network, full), RULES[network].limit
+        length, limit = caption_length(network, text, has_link=has_link), RULES[network].limit
         if length > limit:
             unit = RULES[network].unit
             errors[f"caption_{network}"] = (

@@ -19,9 +19,9 @@ from policies.selectors import member_may_share
 
 from .. import links
 from ..models import Campaign, ContentItem, ContentSettings, Hashtag, Share, new_link_code
-from ..networks import Network, compose, intent_url, over_limit
+from ..networks import RULES, Network, intent_url
 from ..selectors import settings_for
-from ..validation import clean_text, placeholder_link
+from ..validation import caption_length, clean_text
 
 HASHTAG_IN_TEXT = re.compile(r"#(\w+)", re.UNICODE)
 
@@ -112,10 +112,10 @@ def share_prepare(*, organization, actor, content: ContentItem, network: str, ca
     cfg = settings_for(organization)
     _check_may_share(organization, actor, content, network, cfg)
     caption = clean_text(caption)
-    link_placeholder = placeholder_link() if content.url else None
-    over = over_limit(network, compose(caption, link_placeholder))
-    if over:
-        raise ValidationError({"caption": f"Your post is {over} characters too long for {Network(network).label}."})
+    over = caption_length(network, caption, has_link=bool(content.url)) - RULES[network].limit
+    if over > 0:
+        characters = "character" if over == 1 else "characters"
+        raise ValidationError({"caption": f"Your post is {over} {characters} too long for {Network(network).label}."})
     share = Share.objects.filter(organization=organization, user=actor, content=content, network=network).first()
     if share is None:
         share = Share(

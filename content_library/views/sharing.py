@@ -13,8 +13,8 @@ from advocacy.tenancy.decorators import org_view
 
 from .. import selectors, services
 from ..forms import PreferenceForm, ShareForm
-from ..networks import RULES, Network, compose
-from ..validation import placeholder_link
+from ..networks import Network, compose
+from ..validation import counting_rule
 from .common import errors_to_form, org_url, visible_item
 
 
@@ -34,9 +34,6 @@ def _share_panel_context(request, item, *, network=None, caption=None, form=None
             {
                 "value": n,
                 "label": Network(n).label,
-                "limit": RULES[n].limit,
-                "unit": RULES[n].unit,
-                "urls_as": RULES[n].urls_as or 0,
                 "suggested": suggested,
                 "active": n == network,
             }
@@ -49,7 +46,7 @@ def _share_panel_context(request, item, *, network=None, caption=None, form=None
         "share_form": form,
         "refusal": refusal,
         "has_link": bool(item.url),
-        "link_length": len(placeholder_link()),
+        "counting_rule": counting_rule(),
         "hours_message": services.sharing_hours_message(cfg),
     }
 

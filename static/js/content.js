@@ -1,32 +1,56 @@
 // Content library: live caption counters, per-network suggested captions, link previews.
 (function () {
   "use strict";
-  var URL_RE = /https?:\/\/[^\s<>"]+/gi;
-  var LINK_LENGTH = 32; // a tracked link, until the form says how long this site's are
-  var sized = document.querySelector("[data-link-length]");
-  if (sized && Number(sized.dataset.linkLength) > 0) LINK_LENGTH = Number(sized.dataset.linkLength);
+  // The server's counting rule (content_library.validation.counting_rule, rendered by the page): the
+  // limits, the tracked link as long as the real ones, white space, the URL pattern. The steps below are
+  // caption_length's: clean the caption as it is stored, add the link on its own line, count as the
+  // network does (code points, not UTF-16 units; URLs at their weight; graphemes for Bluesky).
+  var ruleScript = document.getElementById("caption-rule");
+  var RULE = ruleScript ? JSON.parse(ruleScript.textContent) : null;
 
-  function graphemes(text) {
-    if (window.Intl && Intl.Segmenter) {
-      var count = 0;
-      var it = new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text);
-      for (var _ of it) count += 1; // eslint-disable-line no-unused-vars
-      return count;
-    }
-    return Array.from(text).length;
+  function inClass(chars) { return chars.replace(/[\\\]\[^-]/g, "\\$&"); }
+
+  var EDGES = RULE && new RegExp("^[" + inClass(RULE.space) + "]+|[" + inClass(RULE.space) + "]+$", "g");
+  var REMOVED = RULE && RULE.removed ? new RegExp("[" + inClass(RULE.removed) + "]", "g") : null;
+  var URLS = RULE && new RegExp(RULE.url, "g");
+
+  function clean(text) {
+    text = (text || "").replace(/\r\n/g, "\n");
+    if (REMOVED) text = text.replace(REMOVED, "");
+    return text.replace(EDGES, "");
   }
 
-  function measure(text, unit, urlsAs, hasLink) {
-    var length;
-    if (unit === "graphemes") {
-      length = graphemes(text) + (hasLink ? 2 + LINK_LENGTH : 0);
-    } else if (urlsAs > 0) {
-      length = Array.from(text.replace(URL_RE, "")).length + (text.match(URL_RE) || []).length * urlsAs;
-      if (hasLink) length += 2 + urlsAs;
-    } else {
-      length = Array.from(text).length + (hasLink ? 2 + LINK_LENGTH : 0);
+  function compose(caption, link) {
+    if (!link) return caption;
+    return caption ? caption + "\n\n" + link : link;
+  }
+
+  function codePoints(text) { return Array.from(text).length; }
+
+  function graphemes(text) {
+    var count = 0;
+    var it = new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text);
+    for (var _ of it) count += 1; // eslint-disable-line no-unused-vars
+    return count;
+  }
+
+  function textLength(network, text) {
+    var rule = RULE.networks[network];
+    if (rule.unit === "graphemes") return graphemes(text);
+    if (!rule.urls_as) return codePoints(text);
+    var total = 0;
+    var last = 0;
+    URLS.lastIndex = 0;
+    var match;
+    while ((match = URLS.exec(text)) !== null) {
+      total += codePoints(text.slice(last, match.index)) + rule.urls_as;
+      last = match.index + match[0].length;
     }
-    return length;
+    return total + codePoints(text.slice(last));
+  }
+
+  function captionLength(network, caption, hasLink) {
+    return textLength(network, compose(clean(caption), hasLink ? RULE.link : null));
   }
 
   function render(counter, length, limit) {
@@ -36,7 +60,7 @@
 
   // --- the share form --------------------------------------------------------------------------
   var shareForm = document.getElementById("share-form");
-  if (shareForm) {
+  if (shareForm && RULE) {
     var caption = document.getElementById("share-caption");
     var counter = document.getElementById("caption-count");
     var hasLink = shareForm.dataset.hasLink === "1";
@@ -45,7 +69,7 @@
     var update = function () {
       var radio = current();
       if (!radio) return;
-      render(counter, measure(caption.value, radio.dataset.unit, Number(radio.dataset.urlsAs || 0), hasLink), radio.dataset.limit);
+      render(counter, captionLength(radio.value, caption.value, hasLink), RULE.networks[radio.value].limit);
     };
     caption.addEventListener("input", function () { edited = true; update(); });
     shareForm.querySelectorAll("input[name=network]").forEach(function (radio) {
@@ -74,9 +98,9 @@
       var hasUrl = !!(urlInput && urlInput.value.trim());
       counters.forEach(function (c) {
         var area = document.getElementById(c.dataset.counterFor);
-        if (!area) return;
-        var urlsAs = (area.dataset.network === "x" || area.dataset.network === "mastodon") ? 23 : 0;
-        render(c, measure(area.value, area.dataset.unit, urlsAs, hasUrl), area.dataset.limit);
+        if (!area || !RULE) return;
+        var network = area.dataset.network;
+        render(c, captionLength(network, area.value, hasUrl), RULE.networks[network].limit);
       });
     };
     contentForm.addEventListener("input", refresh);

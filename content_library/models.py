@@ -324,6 +324,9 @@ class LinkRoute(models.Model):
     change of code, delete), so every writer of shares keeps it without knowing; its primary key keeps
     codes unique platform-wide."""
 
+    # a routing table (advocacy.core.distribution): its key, and why
+    routing_key = ("code", "tracked-link code -> organization, for the /l/<code> redirect")
+
     code = models.CharField(max_length=16, primary_key=True)
     organization = models.ForeignKey("tenancy.Organization", on_delete=models.CASCADE, related_name="+")
 

@@ -11,7 +11,8 @@ reference or routing table. For every tenant table, in the database (not only in
 
 Every other table is classified here, by name, with the reason: a *reference table* is replicated to
 every node (global, small, read often, written rarely); a *routing table* answers "which organization?"
-for a key that arrives before the organization is known and is distributed by that key; a
+for a key that arrives before the organization is known and is distributed by that key (its model says
+so with a `routing_key` attribute); a
 *coordinator-only* table stays on the coordinator (sessions, migrations, beat schedules, the admin log)
 and no tenant table points at it. `catalogue_violations()` reads PostgreSQL's catalogue and names every
 breach; the meta-test in tests/distribution runs it after the migrations, so a new app's tables fail
@@ -32,6 +33,7 @@ forgotten `db_constraint=False` fails at `migrate`, not in production.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -56,11 +58,20 @@ REFERENCE_TABLES: dict[str, str] = {
     ),
 }
 
-# table -> (distribution column, why). Distributed by their own key, not co-located with the tenants.
-ROUTING_TABLES: dict[str, tuple[str, str]] = {
-    "content_library_linkroute": ("code", "tracked-link code -> organization, for the /l/<code> redirect"),
-    "tenancy_invitationroute": ("token_hash", "invitation token hash -> organization, for the accept link"),
-}
+
+@functools.cache
+def routing_tables() -> dict[str, tuple[str, str]]:
+    """table -> (distribution column, why), for every model that declares itself a routing table with a
+    `routing_key = ("column", "why")` class attribute (apps declare their own; the core names none).
+    Distributed by their own key, not co-located with the tenants."""
+    from django.apps import apps
+
+    return {
+        model._meta.db_table: model.routing_key
+        for model in apps.get_models()
+        if isinstance(getattr(model, "routing_key", None), tuple)
+    }
+
 
 # table -> why it stays on the coordinator (a local table: no tenant table references it)
 COORDINATOR_TABLES: dict[str, str] = {
@@ -86,7 +97,7 @@ COLOCATION_ANCHOR = "tenancy_membership"
 
 def _is_distributed_model(model) -> bool:
     return any(f.column == TENANT_COLUMN for f in model._meta.concrete_fields) and model._meta.db_table not in (
-        REFERENCE_TABLES.keys() | ROUTING_TABLES.keys()
+        REFERENCE_TABLES.keys() | routing_tables().keys()
     )
 
 
@@ -170,7 +181,7 @@ class Catalogue:
         return sorted(
             name
             for name, info in self.tables.items()
-            if info["has_org"] and name not in REFERENCE_TABLES and name not in ROUTING_TABLES
+            if info["has_org"] and name not in REFERENCE_TABLES and name not in routing_tables()
         )
 
     def of(self, table: str, kind: str) -> list[Constraint]:
@@ -267,7 +278,7 @@ def catalogue_violations(connection, *, catalogue: Catalogue | None = None) -> l
     for table in sorted(cat.tables):
         if table in tenant:
             continue
-        classified = table in REFERENCE_TABLES or table in ROUTING_TABLES or table in COORDINATOR_TABLES
+        classified = table in REFERENCE_TABLES or table in routing_tables() or table in COORDINATOR_TABLES
         if not classified:
             problems.append(
                 f"{table}: not classified (give it an organization_id, or list it in advocacy/core/distribution.py "
@@ -281,11 +292,11 @@ def catalogue_violations(connection, *, catalogue: Catalogue | None = None) -> l
                 )
             elif table in REFERENCE_TABLES and fk.ref_table not in REFERENCE_TABLES:
                 problems.append(f"{table}: reference table points at {fk.ref_table}, which is not a reference table")
-        if table in ROUTING_TABLES:
-            column = ROUTING_TABLES[table][0]
+        if table in routing_tables():
+            column = routing_tables()[table][0]
             if not any(pk.columns == (column,) for pk in cat.of(table, "p")):
                 problems.append(f"{table}: a routing table's primary key must be its routing key ({column})")
-    for table in (*REFERENCE_TABLES, *ROUTING_TABLES, *COORDINATOR_TABLES):
+    for table in (*REFERENCE_TABLES, *routing_tables(), *COORDINATOR_TABLES):
         if table not in cat.tables:
             problems.append(f"{table}: classified in advocacy/core/distribution.py but no such table")
     return problems
@@ -336,7 +347,7 @@ def citus_plan(connection) -> list[str]:
         if table != anchor:
             lines.append(f"SELECT create_distributed_table('{table}', '{TENANT_COLUMN}', colocate_with => '{anchor}');")
     lines.append("-- routing tables: distributed by the key that arrives before the organization is known")
-    for table, (column, _why) in sorted(ROUTING_TABLES.items()):
+    for table, (column, _why) in sorted(routing_tables().items()):
         if table in cat.tables:
             lines.append(f"SELECT create_distributed_table('{table}', '{column}', colocate_with => 'none');")
     lines.append("-- coordinator-only (local) tables: " + ", ".join(sorted(t for t in COORDINATOR_TABLES)))
@@ -363,7 +374,9 @@ def _is_tenant_model(model) -> bool:
         field = model._meta.get_field("organization")
     except Exception:  # noqa: BLE001 - FieldDoesNotExist and friends
         return False
-    return field.column == TENANT_COLUMN and model._meta.db_table not in ROUTING_TABLES | REFERENCE_TABLES.keys()
+    return (
+        field.column == TENANT_COLUMN and model._meta.db_table not in routing_tables().keys() | REFERENCE_TABLES.keys()
+    )
 
 
 def _tenant_foreign_keys(model):

@@ -234,6 +234,9 @@ class InvitationRoute(models.Model):
     knowing only the token. Not tenant-owned; distributed by `token_hash` under Citus. A trigger on the
     invitation table keeps it; its primary key keeps token hashes unique platform-wide."""
 
+    # a routing table (advocacy.core.distribution): its key, and why
+    routing_key = ("token_hash", "invitation token hash -> organization, for the accept link")
+
     token_hash = models.CharField(max_length=64, primary_key=True)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
 

@@ -96,7 +96,7 @@ NOT_TENANT_DATA = {
     # A user's credential, looked up by hash before any organization is known; bound to one
     # organization and checked against an active membership on every request.
     "accounts.ApiToken",
-    # Routing tables (advocacy.core.distribution.ROUTING_TABLES): a public key -> its organization, read
+    # Routing tables (models with a routing_key, advocacy.core.distribution): a public key -> its organization, read
     # before any organization is known; they hold nothing else.
     "content_library.LinkRoute",
     "tenancy.InvitationRoute",

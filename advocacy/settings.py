@@ -128,6 +128,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is not set. Start the app with `make run` or set REDIS_URL.")
 
+# Redis is a cache and a broker, never the system of record: every call to it gives up quickly (a hung
+# server must not hold a request), and a cache that does not answer is a miss (IGNORE_EXCEPTIONS; the cache
+# contract re-applies the invalidations it could not write, advocacy/core/cache.py).
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.3"))
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
+
 # django-redis keeps one redis client per connection pool (Django's own backend builds one per call, twice
 # the cost of a get_many on the request path); replies are parsed by hiredis, installed from pyproject.toml.
 CACHES = {
@@ -135,6 +141,12 @@ CACHES = {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "advocacy"),
+        "OPTIONS": {
+            "CLIENT_CLASS": "advocacy.core.cache_backend.FailSafeClient",  # fails fast; counters fail safe
+            "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
 }
 # Sessions read from Redis, kept in PostgreSQL too (they survive a cache flush).
@@ -288,7 +300,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # The visibility timeout must exceed the longest task, or Redis re-delivers a task still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Publishing gives up within a second when the broker is down or hung: the task stays in the outbox
+# (advocacy/core/outbox.py) and is sent when the broker is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "max_retries": 0,  # a publish connects once (kombu would wait 2 s and try again)
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+# Nothing reads a task's result: none is kept. (Sending a task that keeps one subscribes to it in Redis
+# first, which retries for 20 s when Redis is down and then breaks until the process restarts.)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True

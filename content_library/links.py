@@ -10,6 +10,20 @@ adds them to the daily rollups with upserts and moves the watermark in the same 
 trims the stream. A flush that fails before its commit leaves the entries for the next run; one that
 fails after its commit (or runs twice, or concurrently: the watermark row is locked) skips what the
 watermark already covers. Each click is stored exactly once.
+
+When Redis does not answer, the redirect still works and the click still counts: the code is resolved in
+PostgreSQL (the routing table, as on a cache miss) and a countable click is appended to the organization's
+spool (`ClickSpool`, with the same repeat-click window), with one outbox row per organization asking for a
+flush (advocacy.core.outbox: published when the broker, the same Redis, is back). The flush merges the
+spool first: it deletes the rows it adds in the same transaction as the upsert, so each spooled click is
+stored exactly once. Which clicks are spooled:
+- Redis refused or dropped the connection (down, restarting), or could not be connected to: the command
+  did not run, the click is spooled.
+- Redis took the command and did not answer in time (hung, SIGSTOP): a hung server runs what it received
+  when it resumes, so that click is left to Redis (spooling it too would count it twice).
+- After either, this process does not try Redis for a moment (advocacy.core.cache_backend: every click
+  goes to the spool at once, none waits for a timeout).
+While Redis answers, the request path is unchanged.
 """
 
 from __future__ import annotations
@@ -23,14 +37,19 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import connection
 
+from advocacy.core import outbox
 from advocacy.core.cache import stream_client
+from advocacy.core.cache_backend import REDIS_ERRORS, unanswered
 from advocacy.core.partitioning import RetainedTable, drop_expired_partitions, ensure_partitions
+from advocacy.tenancy.context import organization_scope
+from advocacy.tenancy.models import Organization
 
 LINK_TTL = 7 * 24 * 3600
 UNKNOWN_TTL = 60
 DEDUPE_SECONDS = 30
 FLUSH_BATCH = 5000
 UNKNOWN = "-"
+FLUSH_TASK = "content_library.tasks.flush_org_clicks"
 
 # Names only link-preview fetchers use. Not the bare names of apps whose in-app browsers carry them too
 # (Pinterest, Snapchat, Tumblr, Yandex): a person there must be redirected and counted; those apps'
@@ -77,18 +96,17 @@ UPSERT_CLICKS = (
 )
 CLICK_ROLLUP = RetainedTable("content_library_clickdaily")
 
-_client = None
 _scripts: dict = {}
 
 
 def client():
     """The click buffer's Redis client (the cache contract's stream client) with this module's scripts."""
-    global _client
-    if _client is None:
-        _client = stream_client()
-        _scripts["record"] = _client.register_script(_RECORD)
-        _scripts["clear_dirty"] = _client.register_script(_CLEAR_DIRTY)
-    return _client
+    current = stream_client()
+    if _scripts.get("client") is not current:
+        _scripts["record"] = current.register_script(_RECORD)
+        _scripts["clear_dirty"] = current.register_script(_CLEAR_DIRTY)
+        _scripts["client"] = current
+    return current
 
 
 def _prefix() -> str:
@@ -129,17 +147,25 @@ def client_fingerprint(ip: str | None, user_agent: str) -> str:
 
 
 def cache_link(code: str, organization_id: int, destination: str) -> None:
-    client().set(link_key(code), f"{organization_id}\t{destination}", ex=LINK_TTL)
+    """Warm the link cache (nothing lost when Redis does not answer: the next click reads the database)."""
+    try:
+        client().set(link_key(code), f"{organization_id}\t{destination}", ex=LINK_TTL)
+    except REDIS_ERRORS:
+        pass
 
 
 def forget_links(codes: list[str], batch: int = 1000) -> None:
-    """Drop many cached links (the next click on each reads the database again)."""
-    for start in range(0, len(codes), batch):
-        client().delete(*(link_key(code) for code in codes[start : start + batch]))
+    """Drop many cached links (the next click on each reads the database again). When Redis does not
+    answer, the deletion waits in the outbox and runs once the broker is back."""
+    try:
+        for start in range(0, len(codes), batch):
+            client().delete(*(link_key(code) for code in codes[start : start + batch]))
+    except REDIS_ERRORS:
+        outbox.send_on_commit("content_library.tasks.forget_tracked_links", [list(codes)])
 
 
 def forget_link(code: str) -> None:
-    client().delete(link_key(code))
+    forget_links([code])
 
 
 def resolve_from_database(code: str) -> tuple[int, str] | None:
@@ -153,9 +179,19 @@ def resolve_from_database(code: str) -> tuple[int, str] | None:
 
 def record_click(code: str, *, fingerprint: str, countable: bool) -> tuple[int, str] | None:
     """Resolve `code` and, when `countable`, buffer one click (unless this client clicked within the
-    window). Returns (organization id, destination) or None for an unknown code."""
+    window). Returns (organization id, destination) or None for an unknown code. Redis down or hung: see
+    the module's docstring."""
     if not code or len(code) > 16:
         return None
+    try:
+        return _record_in_redis(code, fingerprint=fingerprint, countable=countable)
+    except REDIS_ERRORS as exc:
+        if unanswered(exc):
+            return resolve_from_database(code)  # Redis runs the click when it resumes
+        return _record_in_database(code, fingerprint=fingerprint, countable=countable)
+
+
+def _record_in_redis(code: str, *, fingerprint: str, countable: bool) -> tuple[int, str] | None:
     client()
     args = [stream_key(""), code, int(time.time()), DEDUPE_SECONDS, "1" if countable else "0", UNKNOWN]
     keys = [link_key(code), f"{_prefix()}seen:{code}:{fingerprint}", dirty_key()]
@@ -171,6 +207,29 @@ def record_click(code: str, *, fingerprint: str, countable: bool) -> tuple[int, 
         return None
     organization_id, destination = value.split("\t", 1)
     return int(organization_id), destination
+
+
+SPOOL_CLICK = (
+    "INSERT INTO content_library_clickspool (organization_id, code, fingerprint, clicked_at) "
+    "SELECT %(org)s, %(code)s, %(fp)s, now() WHERE NOT EXISTS ("
+    " SELECT 1 FROM content_library_clickspool WHERE organization_id = %(org)s AND code = %(code)s"
+    " AND fingerprint = %(fp)s AND clicked_at > now() - make_interval(secs => %(window)s))"
+)
+
+
+def _record_in_database(code: str, *, fingerprint: str, countable: bool) -> tuple[int, str] | None:
+    """Redis does not answer: the code from PostgreSQL, a countable click to the spool (unless this client
+    clicked within the window), and one waiting flush per organization in the outbox."""
+    resolved = resolve_from_database(code)
+    if resolved is None or not countable:
+        return resolved
+    organization_id = resolved[0]
+    with organization_scope(Organization(pk=organization_id)), connection.cursor() as cursor:
+        params = {"org": organization_id, "code": code, "fp": fingerprint, "window": DEDUPE_SECONDS}
+        cursor.execute(SPOOL_CLICK, params)
+        if cursor.rowcount:
+            outbox.keep(FLUSH_TASK, [organization_id], {}, dedupe_key=f"{FLUSH_TASK}:{organization_id}")
+    return resolved
 
 
 def resolve(code: str) -> tuple[int, str] | None:
@@ -255,15 +314,33 @@ def _apply(organization, entries) -> int:
     return sum(per_share.values())
 
 
-def flush_clicks(*, organization, batch_size: int = FLUSH_BATCH) -> int:
-    """Store the organization's buffered clicks; returns how many were stored. Opens its own
-    transactions, one per batch; safe to run again, concurrently, or after a failure."""
-    from advocacy.tenancy.context import organization_scope
+MERGE_SPOOL = (
+    "DELETE FROM content_library_clickspool WHERE organization_id = %(org)s AND id IN ("
+    " SELECT id FROM content_library_clickspool WHERE organization_id = %(org)s ORDER BY id LIMIT %(n)s"
+    " FOR UPDATE SKIP LOCKED) RETURNING code, extract(epoch FROM clicked_at)::bigint"
+)
 
+
+def merge_spool(*, organization, batch_size: int = FLUSH_BATCH) -> int:
+    """Store the clicks spooled while Redis was down; each batch is deleted in the transaction that adds it
+    to the rollups (exactly once, also when run twice or concurrently)."""
+    stored = 0
+    while True:
+        with organization_scope(organization), connection.cursor() as cursor:
+            cursor.execute(MERGE_SPOOL, {"org": organization.pk, "n": batch_size})
+            rows = cursor.fetchall()
+            if not rows:
+                return stored
+            stored += _apply(organization, [(None, {"c": code, "t": ts}) for code, ts in rows])
+
+
+def flush_clicks(*, organization, batch_size: int = FLUSH_BATCH) -> int:
+    """Store the organization's buffered clicks (the spool's, then the stream's); returns how many were
+    stored. Opens its own transactions, one per batch; safe to run again, concurrently, or after a failure."""
     from .models import ClickFlushState
 
+    stored = merge_spool(organization=organization, batch_size=batch_size)
     stream = stream_key(organization.pk)
-    stored = 0
     while True:
         with organization_scope(organization):
             ClickFlushState.objects.bulk_create([ClickFlushState(organization=organization)], ignore_conflicts=True)

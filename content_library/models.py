@@ -396,6 +396,23 @@ class ClickFlushState(TenantModel):
         return f"Click flush at {self.last_entry_id}"
 
 
+class ClickSpool(TenantModel):
+    """A countable click taken while Redis could not buffer it (down or hung): appended by the redirect,
+    merged into the rollups by the organization's click flush, which deletes the rows it adds in the same
+    transaction, so each spooled click is counted exactly once. Append-only for the redirect; empty while
+    Redis answers."""
+
+    code = models.CharField(max_length=16)
+    fingerprint = models.CharField(max_length=24)  # the repeat-click window, as in Redis
+    clicked_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "code", "fingerprint", "clicked_at"], name="clickspool_repeat")]
+
+    def __str__(self) -> str:
+        return f"Spooled click on {self.code} at {self.clicked_at:%Y-%m-%d %H:%M:%S}"
+
+
 class MemberPreference(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     weekly_digest = models.BooleanField(default=True)

@@ -16,11 +16,21 @@ def dispatch_click_flush() -> int:
     return len(organization_ids)
 
 
-@tenant_task(own_transactions=True, ignore_result=True)
+# Retried: the flush the outbox sends for clicks spooled while Redis was down is sent once.
+@tenant_task(own_transactions=True, ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=10)
 def flush_org_clicks(*, organization) -> int:
     from .links import flush_clicks
 
     return flush_clicks(organization=organization)
+
+
+@shared_task(acks_late=True, ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=20)
+def forget_tracked_links(codes: list[str]) -> None:
+    """Cached links a service could not drop while Redis was down (kept in the outbox), dropped now."""
+    from . import links
+
+    for start in range(0, len(codes), 1000):
+        links.client().delete(*(links.link_key(code) for code in codes[start : start + 1000]))
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     registration = AppRegistration(
         # generated members and small organizations: the data every app's later steps build on
         scale_steps=("advocacy.core.scale.generate_members", "advocacy.core.scale.generate_small_organizations"),
+        # the tasks the outbox kept while the broker was down (advocacy.core.outbox)
+        beat={"core-outbox-dispatch": {"task": "advocacy.core.tasks.outbox_dispatch", "schedule": 5.0}},
     )
 
     def ready(self):

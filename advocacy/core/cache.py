@@ -33,6 +33,13 @@ Rules it keeps:
 - **The request prefetch is a hook.** An app's ``caching.py`` registers ``@request_prefetch`` functions
   returning the keys its pages will read (``Cached.keys``); the organization middleware fetches all of
   them with the membership in one round trip, and reads through this module take them from there.
+- **Redis down or hung is a miss.** Every call gives up within a second (settings: the cache's socket
+  timeouts, ``IGNORE_EXCEPTIONS``): a read that fails is a miss, a store that fails stores nothing. A
+  generation that could not be replaced (a write committed while Redis did not answer) is never lost: the
+  process that wrote keeps it and replaces it before its next read (and serves nothing from the cache
+  until it could), and the outbox (``advocacy.core.outbox``) replaces it again from a worker once the
+  broker is back, for the other processes (until then they may serve what they cached before the write:
+  the window is the dispatcher's period, a few seconds after Redis returns).
 - Nothing else talks to the cache: a test scans the code for cache clients, cache calls and
   generations outside this module (``tests/core/test_cache_contract.py``). Selectors return data, never
   HTML; templates render it.
@@ -50,7 +57,13 @@ from dataclasses import dataclass
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from .cache_backend import REDIS_ERRORS, connection_class
 
 __all__ = [
     "Cached",
@@ -145,7 +158,7 @@ class Entry:
         self.generation, self.value = generation, value
 
     def store(self, value) -> None:
-        if value is None:
+        if value is None or _unapplied:
             return
         if self.generation is None:  # first read (or evicted): start one, and store only if it is ours
             generation = secrets.token_hex(8)
@@ -218,7 +231,7 @@ def prefetch(keys) -> None:
     if store_ is None:
         return
     keys = [key for key in keys if key and key not in store_]
-    if not keys:
+    if not keys or (_unapplied and not _reapply()):
         return
     found = cache.get_many(keys)
     for key in keys:
@@ -226,6 +239,8 @@ def prefetch(keys) -> None:
 
 
 def _get_many(keys: list[str]) -> dict:
+    if _unapplied and not _reapply():
+        return {}  # this process's writes are not all visible in Redis yet: nothing it holds is trusted
     store_ = _prefetched.get()
     if store_ is not None and all(key in store_ for key in keys):
         values = {key: store_.pop(key) for key in keys}  # used once: a later read sees fresh data
@@ -252,21 +267,63 @@ def stream_client():
     id like every other."""
     global _stream_client
     if _stream_client is None:
-        _stream_client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+        _stream_client = redis.Redis.from_url(
+            settings.REDIS_URL,
+            decode_responses=True,
+            socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+            retry=Retry(NoBackoff(), 0),  # a caller that gets an error has its own fallback
+            connection_class=connection_class(settings.REDIS_URL),  # fails fast (cache_backend.py)
+        )
     return _stream_client
+
+
+@receiver(setting_changed)
+def _reset_stream_client(setting, **kwargs):
+    global _stream_client
+    if setting == "REDIS_URL":
+        _stream_client = None
 
 
 # --- invalidation -------------------------------------------------------------------------------------
 
 
+# Generations this process could not replace (Redis did not answer): replaced before its next read.
+_unapplied: set[str] = set()
+
+
+def renew_generations(keys) -> None:
+    """New generations for `keys`, or the Redis error."""
+    cache.client.set_many({key: secrets.token_hex(8) for key in keys}, None)  # raises, unlike `cache`
+
+
+def _reapply() -> bool:
+    try:
+        renew_generations(_unapplied)
+    except REDIS_ERRORS:
+        return False
+    _unapplied.clear()
+    return True
+
+
 def _bump(generation_keys: set[str]) -> None:
     """New generations now, and again when the transaction commits (a reader that loaded the old rows
-    while the transaction ran may have stored them under the first new generation)."""
+    while the transaction ran may have stored them under the first new generation). When Redis does not
+    answer, the keys are kept (see "Redis down or hung is a miss" above): once in the outbox per write."""
     if not generation_keys:
         return
+    kept = []
 
     def renew():
-        cache.set_many({key: secrets.token_hex(8) for key in generation_keys}, None)
+        try:
+            renew_generations(generation_keys)
+        except REDIS_ERRORS:
+            _unapplied.update(generation_keys)
+            if not kept:  # in the write's transaction when it failed there, else after its commit
+                kept.append(True)
+                from .outbox import send_on_commit
+
+                send_on_commit("advocacy.core.tasks.cache_renew_generations", [sorted(generation_keys)])
 
     renew()
     if transaction.get_connection().in_atomic_block:

@@ -80,6 +80,7 @@ COORDINATOR_TABLES: dict[str, str] = {
     "accounts_usersession": "which sessions belong to a user (sign-out everywhere)",
     "account_emailconfirmation": "pending address confirmations (allauth)",
     "django_admin_log": "the platform operator's admin history",
+    "core_outbox": "tasks waiting for the broker (advocacy.core.outbox), read only by the dispatcher",
     "django_celery_beat_periodictask": "the one beat's schedule",
     "django_celery_beat_periodictasks": "the one beat's schedule",
     "django_celery_beat_crontabschedule": "the one beat's schedule",

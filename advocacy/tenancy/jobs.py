@@ -7,7 +7,8 @@ It sits below every app's services and tasks: a service queues a task by its reg
 from functools import wraps
 
 from celery import current_app, shared_task
-from django.db import transaction
+
+from advocacy.core.outbox import send_on_commit
 
 from .context import organization_scope
 from .models import Organization
@@ -49,11 +50,11 @@ def task_named(name: str):
 def enqueue(task, organization, *args, **kwargs) -> None:
     """Send `task` for `organization` once the current transaction commits. `task` is a task or the
     name it is registered under ("newsletter.tasks.send_issue"): services name the tasks that call
-    them, and never import them."""
-    organization_id = organization.pk
+    them, and never import them. It goes through the outbox (advocacy.core.outbox): written in this
+    transaction, kept in PostgreSQL while the broker is down, sent when it is back."""
     if isinstance(task, str):
         task = task_named(task)
-    transaction.on_commit(lambda: task.delay(organization_id, *args, **kwargs))
+    send_on_commit(task, (organization.pk, *args), kwargs)
 
 
 def fan_out(task, *args, **kwargs) -> int:

@@ -12,7 +12,7 @@ def test_healthz(client):
 def test_readyz_checks_database_and_broker(client):
     response = client.get("/readyz")
     assert response.status_code == 200, response.content
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "redis": "ok", "broker": "ok"}
 
 
 def test_readyz_reports_a_broker_that_is_down(client, settings):

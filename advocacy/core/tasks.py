@@ -1,0 +1,29 @@
+"""Celery tasks of the core: the outbox's dispatcher and the cache contract's re-applied invalidations."""
+
+import logging
+
+from celery import shared_task
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def outbox_dispatch() -> int:
+    """Beat, every few seconds: publish the tasks the outbox kept while the broker was down."""
+    from .outbox import dispatch
+
+    return dispatch()
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def cache_renew_generations(self, keys: list[str]) -> None:
+    """Generations a write could not replace while Redis was down, replaced now (advocacy.core.cache)."""
+    from .cache import REDIS_ERRORS, renew_generations
+
+    try:
+        renew_generations(keys)
+    except REDIS_ERRORS as exc:
+        if self.request.is_eager:  # no broker to retry through: the writing process still holds them
+            log.warning("cache generations not renewed (%s); this process renews them before its next read", exc)
+            return
+        raise self.retry(exc=exc, countdown=min(60, 2 ** min(self.request.retries, 6))) from exc

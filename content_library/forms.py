@@ -2,12 +2,14 @@
 organization's own objects, so foreign ids never validate."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from advocacy.tenancy.models import Team
 
+from . import uploads
 from .models import Campaign, ContentItem, Hashtag, Topic
 from .networks import RULES, Network
-from .validation import counting_rule
+from .validation import check_image, counting_rule
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,15 +30,76 @@ class OrgForm(forms.Form):
         self.organization = organization
         super().__init__(*args, **kwargs)
 
+    def value(self, name, empty=""):
+        """A field's parsed value, else what was typed (text fields) or `empty`: with these the services
+        check every other rule too, so the page shows every field's error at once."""
+        if name in self.cleaned_data:
+            return self.cleaned_data[name]
+        if isinstance(self.fields[name], forms.CharField) and self.data.get(name) is not None:
+            return self.data.get(name, "")
+        return empty
 
-class ContentForm(OrgForm):
+
+class KeepsImage(OrgForm):
+    """A form with a picture that survives a failed try: a valid file the member chose is kept aside
+    (uploads.py) when the page comes back with errors, shown as chosen, and used unless they pick
+    another or remove it."""
+
+    image_kept = forms.CharField(required=False, widget=forms.HiddenInput)
+    image_discard = forms.BooleanField(label="Remove this picture", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
+        self.user = user
+        self.kept = None
+        if self.is_bound and user is not None:
+            self.kept = uploads.resolve(self.data.get("image_kept", ""), organization=self.organization, user=user)
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if upload:
+            try:
+                check_image(upload)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["image"]) from None
+        return upload or None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("image") and "image" not in self.errors and self.kept and not data.get("image_discard"):
+            data["image"] = self.kept.open()
+        return data
+
+    def keep_image(self) -> None:
+        """The page comes back with errors: keep a valid new picture aside (or drop the kept one on
+        request) and point the form at what is kept."""
+        upload = self.files.get("image")
+        if upload and "image" not in self.errors:
+            uploads.discard(self.kept)
+            self.kept = uploads.keep(upload, organization=self.organization, user=self.user)
+        elif self.data.get("image_discard") and not upload:
+            uploads.discard(self.kept)
+            self.kept = None
+        data = self.data.copy()
+        data["image_kept"] = self.kept.token if self.kept else ""
+        data.pop("image_discard", None)
+        self.data = data
+
+    def saved(self) -> None:
+        """The form went through: the service stored its own copy, the kept one goes."""
+        uploads.discard(self.kept)
+        self.kept = None
+
+
+class ContentForm(KeepsImage):
     kind = forms.ChoiceField(choices=ContentItem.Kind.choices, initial=ContentItem.Kind.LINK, widget=forms.RadioSelect)
     url = forms.CharField(
         label="Link", required=False, max_length=1000, widget=forms.URLInput(attrs={"placeholder": "https://"})
     )
     title = forms.CharField(max_length=200)
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    image = forms.ImageField(required=False, help_text="JPEG, PNG, GIF or WebP; up to 5 MB.")
+    image = forms.FileField(required=False, help_text="JPEG, PNG, GIF or WebP; up to 5 MB.")
     image_url = forms.CharField(label="Preview image address", required=False, max_length=1000)
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, empty_label="No campaign")
     topics = forms.ModelMultipleChoiceField(
@@ -64,7 +127,6 @@ class ContentForm(OrgForm):
         self.fields["teams"].queryset = Team.objects.filter(organization=org).order_by("name")
         for network in Network.values:
             self.fields[f"caption_{network}"] = caption_field(network)
-        self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
 
     @property
     def counting_rule(self) -> dict:
@@ -74,23 +136,24 @@ class ContentForm(OrgForm):
         return [self[f"caption_{n}"] for n in Network.values]
 
     def captions(self) -> dict:
-        return {n: self.cleaned_data.get(f"caption_{n}", "") for n in Network.values}
+        return {n: self.value(f"caption_{n}") for n in Network.values}
 
     def service_kwargs(self) -> dict:
-        data = self.cleaned_data
+        """The service's arguments (for a form with errors, what parsed: see OrgForm.value)."""
+        campaign = self.value("campaign", None)
         return {
-            "title": data["title"],
-            "summary": data["summary"],
-            "url": data["url"],
+            "title": self.value("title"),
+            "summary": self.value("summary"),
+            "url": self.value("url"),
             "captions": self.captions(),
-            "image": data.get("image") or None,
-            "image_url": data["image_url"],
-            "topic_ids": [t.pk for t in data["topics"]],
-            "hashtag_ids": [h.pk for h in data["hashtags"]],
-            "team_ids": [t.pk for t in data["teams"]],
-            "campaign_id": data["campaign"].pk if data["campaign"] else None,
-            "publish_at": data["publish_at"],
-            "expires_at": data["expires_at"],
+            "image": self.value("image", None) or None,
+            "image_url": self.value("image_url"),
+            "topic_ids": [t.pk for t in self.value("topics", [])],
+            "hashtag_ids": [h.pk for h in self.value("hashtags", [])],
+            "team_ids": [t.pk for t in self.value("teams", [])],
+            "campaign_id": campaign.pk if campaign else None,
+            "publish_at": self.value("publish_at", None),
+            "expires_at": self.value("expires_at", None),
         }
 
     @classmethod
@@ -113,11 +176,11 @@ class ContentForm(OrgForm):
         return initial
 
 
-class SuggestionForm(OrgForm):
+class SuggestionForm(KeepsImage):
     url = forms.CharField(
         label="Link", required=False, max_length=1000, widget=forms.URLInput(attrs={"placeholder": "https://"})
     )
-    image = forms.ImageField(required=False, help_text="Or upload a picture: JPEG, PNG, GIF or WebP, up to 5 MB.")
+    image = forms.FileField(required=False, help_text="Or upload a picture: JPEG, PNG, GIF or WebP, up to 5 MB.")
     title = forms.CharField(max_length=200, help_text="What is it? A short headline.")
     summary = forms.CharField(
         label="Why is it worth sharing?", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -125,6 +188,16 @@ class SuggestionForm(OrgForm):
     caption = forms.CharField(
         label="Suggested caption", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
     )
+
+    def service_kwargs(self) -> dict:
+        """The service's arguments (for a form with errors, what parsed: see OrgForm.value)."""
+        return {
+            "url": self.value("url"),
+            "image": self.value("image", None) or None,
+            "title": self.value("title"),
+            "summary": self.value("summary"),
+            "caption": self.value("caption"),
+        }
 
 
 class CampaignForm(OrgForm):

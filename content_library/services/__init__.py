@@ -5,8 +5,15 @@ One module per entity (settings, taxonomy, campaigns, items, revisions, sharing;
 the link tables they share); callers import this package: `from content_library import services`."""
 
 from .campaigns import campaign_create, campaign_end, campaign_launch, campaign_update
-from .items import content_archive, content_create, content_expire_due, content_publish, content_update
-from .revisions import may_approve, revision_approve, revision_reject, suggestion_create
+from .items import (
+    content_archive,
+    content_check,
+    content_create,
+    content_expire_due,
+    content_publish,
+    content_update,
+)
+from .revisions import may_approve, revision_approve, revision_reject, suggestion_check, suggestion_create
 from .settings import content_settings_update, preference_update
 from .sharing import (
     ShareRefused,
@@ -28,6 +35,7 @@ __all__ = [
     "campaign_launch",
     "campaign_update",
     "content_archive",
+    "content_check",
     "content_create",
     "content_expire_due",
     "content_publish",
@@ -46,6 +54,7 @@ __all__ = [
     "share_prepare",
     "shares_today",
     "sharing_hours_message",
+    "suggestion_check",
     "suggestion_create",
     "topic_create",
     "tracked_destination",

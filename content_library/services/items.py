@@ -3,7 +3,7 @@ archive, expire."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,6 +41,67 @@ def text_fields(*, kind, title, summary, url, captions, require_url: bool) -> di
     if errors:
         raise ValidationError(errors)
     return {"title": title, "summary": clean_text(summary), "url": url, "captions": captions}
+
+
+def collect(errors: dict, step, *args, **kwargs):
+    """Run one check; its errors join `errors` (field -> messages) instead of stopping the others."""
+    try:
+        return step(*args, **kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+        else:
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(exc.messages)
+        return None
+
+
+def content_check(
+    *,
+    organization,
+    kind: str,
+    title: str,
+    summary: str = "",
+    url: str = "",
+    captions: dict | None = None,
+    image=None,
+    image_url: str | None = "",
+    topic_ids=(),
+    hashtag_ids=(),
+    team_ids=(),
+    campaign_id=None,
+    publish_at=None,
+    expires_at=None,
+    content: ContentItem | None = None,
+) -> dict[str, list[str]]:
+    """Everything wrong with an item's values, every field at once (field -> messages; nothing is written).
+    `content_create` and `content_update` refuse on any of it; a form page shows all of it together."""
+    errors: dict[str, list[str]] = {}
+    if kind not in ContentItem.Kind.values:
+        errors["kind"] = ["Choose link, graphic or text post."]
+    collect(
+        errors,
+        text_fields,
+        kind=kind,
+        title=title,
+        summary=summary,
+        url=url,
+        captions=captions,
+        require_url=kind == ContentItem.Kind.LINK,
+    )
+    if image is not None:
+        collect(errors, check_image, image)
+    elif content is None and kind == ContentItem.Kind.FILE:
+        errors["image"] = ["Upload the graphic to share."]
+    collect(errors, clean_url, image_url or "", field="image_url")
+    collect(errors, _dates, publish_at, expires_at)
+    collect(errors, _details, organization, topic_ids, hashtag_ids, team_ids, campaign_id)
+    return errors
+
+
+def _refuse(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
 
 
 def _dates(publish_at, expires_at):
@@ -103,14 +164,27 @@ def content_create(
     publish_at=None,
     expires_at=None,
 ) -> ContentItem:
-    if kind not in ContentItem.Kind.values:
-        raise ValidationError({"kind": "Choose link, graphic or text post."})
+    _refuse(
+        content_check(
+            organization=organization,
+            kind=kind,
+            title=title,
+            summary=summary,
+            url=url,
+            captions=captions,
+            image=image,
+            image_url=image_url,
+            topic_ids=topic_ids,
+            hashtag_ids=hashtag_ids,
+            team_ids=team_ids,
+            campaign_id=campaign_id,
+            publish_at=publish_at,
+            expires_at=expires_at,
+        )
+    )
     fields = text_fields(
         kind=kind, title=title, summary=summary, url=url, captions=captions, require_url=kind == ContentItem.Kind.LINK
     )
-    if kind == ContentItem.Kind.FILE and image is None:
-        raise ValidationError({"image": "Upload the graphic to share."})
-    _dates(publish_at, expires_at)
     topics, hashtags, teams, campaign = _details(organization, topic_ids, hashtag_ids, team_ids, campaign_id)
     item = ContentItem(
         organization=organization,
@@ -159,6 +233,25 @@ def content_update(
     """Edit an item. Its details (topics, hashtags, audience, campaign, dates) change at once; its
     words (title, summary, link, captions) change at once while it is unpublished, and wait as a new
     revision for someone else's approval once it is published. Returns that pending revision."""
+    _refuse(
+        content_check(
+            organization=organization,
+            kind=content.kind,
+            title=title,
+            summary=summary,
+            url=url,
+            captions=captions,
+            image=image,
+            image_url=image_url,
+            topic_ids=topic_ids,
+            hashtag_ids=hashtag_ids,
+            team_ids=team_ids,
+            campaign_id=campaign_id,
+            publish_at=publish_at,
+            expires_at=expires_at,
+            content=content,
+        )
+    )
     fields = text_fields(
         kind=content.kind,
         title=title,
@@ -167,7 +260,6 @@ def content_update(
         captions=captions,
         require_url=content.kind == ContentItem.Kind.LINK,
     )
-    _dates(publish_at, expires_at)
     topics, hashtags, teams, campaign = _details(organization, topic_ids, hashtag_ids, team_ids, campaign_id)
     been_out = _has_been_out(content)  # before the dates below change
     content.campaign, content.publish_at, content.expires_at = campaign, publish_at, expires_at

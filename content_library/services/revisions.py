@@ -14,11 +14,33 @@ from advocacy.tenancy.models import Membership
 from ..models import ContentItem, ContentRevision
 from ..networks import Network
 from ..selectors import settings_for
-from ..validation import clean_text
-from .items import publish, retarget_shares, store_image, text_fields
+from ..validation import check_image, clean_text
+from .items import collect, publish, retarget_shares, store_image, text_fields
 from .relations import refresh_item
 
 TEXT_FIELDS = ("title", "summary", "url", "captions")
+
+
+def suggestion_check(
+    *, organization, url: str = "", title: str = "", summary: str = "", caption: str = "", image=None
+) -> dict[str, list[str]]:
+    """Everything wrong with a suggestion, every field at once (field -> messages; nothing is written)."""
+    errors: dict[str, list[str]] = {}
+    if not (url or "").strip() and image is None:
+        errors["url"] = ["Paste a link or upload an image to suggest."]
+    collect(errors, text_fields, **_suggested_text(url=url, title=title, summary=summary, caption=caption))
+    if image is not None:
+        collect(errors, check_image, image)
+    for network in (Network.LINKEDIN, Network.FACEBOOK):  # one caption, used for both: its errors are its own
+        for message in errors.pop(f"caption_{network}", []):
+            errors.setdefault("caption", []).append(message)
+    return errors
+
+
+def _suggested_text(*, url, title, summary, caption) -> dict:
+    captions = dict.fromkeys((Network.LINKEDIN, Network.FACEBOOK), caption) if caption else {}
+    kind = ContentItem.Kind.LINK  # the kind does not change what the words may be
+    return {"kind": kind, "title": title, "summary": summary, "url": url, "captions": captions, "require_url": False}
 
 
 @transaction.atomic
@@ -26,11 +48,13 @@ def suggestion_create(
     *, organization, actor, url: str = "", title: str = "", summary: str = "", caption: str = "", image=None
 ) -> ContentItem:
     """Any member suggests a link or an image with a caption; it waits for approval."""
+    errors = suggestion_check(
+        organization=organization, url=url, title=title, summary=summary, caption=caption, image=image
+    )
+    if errors:
+        raise ValidationError(errors)
     kind = ContentItem.Kind.FILE if image is not None and not url else ContentItem.Kind.LINK
-    if not url and image is None:
-        raise ValidationError({"url": "Paste a link or upload an image to suggest."})
-    captions = dict.fromkeys((Network.LINKEDIN, Network.FACEBOOK), caption) if caption else {}
-    fields = text_fields(kind=kind, title=title, summary=summary, url=url, captions=captions, require_url=False)
+    fields = text_fields(**_suggested_text(url=url, title=title, summary=summary, caption=caption))
     item = ContentItem(
         organization=organization,
         kind=kind,

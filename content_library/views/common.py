@@ -23,6 +23,18 @@ def errors_to_form(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def every_error(form, check) -> bool:
+    """Validate a form and the service's rules together, so the page shows every field's error at once:
+    the form's (what did not parse) and `check(**form.service_kwargs())` on everything else. True when all
+    is well."""
+    form.is_valid()
+    for field, messages in check(**form.service_kwargs()).items():
+        name = field if field in form.fields else None
+        if name is None or name not in form.errors:  # a field that did not parse says so already
+            form.add_error(name, messages)
+    return not form.errors
+
+
 def optional(getter, organization, value):
     if value in (None, ""):
         return None

@@ -4,6 +4,7 @@ image, and the link preview of the editor."""
 from __future__ import annotations
 
 import mimetypes
+from functools import partial
 from pathlib import Path
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from ..forms import ContentForm
 from ..models import ContentItem
 from ..og import PreviewError, fetch_preview
 from ..validation import clean_url
-from .common import errors_to_form, org_url, visible_item
+from .common import errors_to_form, every_error, org_url, visible_item
 
 
 @org_view("content.manage")
@@ -44,20 +45,26 @@ def content_new(request):
     initial = {}
     if request.GET.get("campaign"):
         initial["campaign"] = selectors.get_campaign_for_org(org, request.GET["campaign"]).pk
-    form = ContentForm(request.POST or None, request.FILES or None, organization=org, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.content_create(
-                organization=org, actor=request.user, kind=form.cleaned_data["kind"], **form.service_kwargs()
-            )
-            if request.POST.get("publish") and item.status == ContentItem.Status.DRAFT:
-                services.content_publish(organization=org, actor=request.user, content=item)
-                messages.success(request, f"Published “{item.title}”.")
-            else:
-                messages.success(request, f"Saved “{item.title}” as a draft.")
-            return redirect(org_url(request, "content_detail", content_id=item.pk))
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    form = ContentForm(
+        request.POST or None, request.FILES or None, organization=org, initial=initial, user=request.user
+    )
+    if request.method == "POST":
+        check = partial(services.content_check, organization=org, kind=form.data.get("kind", ""))
+        if every_error(form, check):
+            try:
+                item = services.content_create(
+                    organization=org, actor=request.user, kind=form.cleaned_data["kind"], **form.service_kwargs()
+                )
+                form.saved()
+                if request.POST.get("publish") and item.status == ContentItem.Status.DRAFT:
+                    services.content_publish(organization=org, actor=request.user, content=item)
+                    messages.success(request, f"Published “{item.title}”.")
+                else:
+                    messages.success(request, f"Saved “{item.title}” as a draft.")
+                return redirect(org_url(request, "content_detail", content_id=item.pk))
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+        form.keep_image()
     return render(
         request, "content_library/edit.html", {"form": form, "item": None}, status=400 if form.errors else 200
     )
@@ -69,12 +76,14 @@ def content_edit(request, content_id):
     item = selectors.get_content_for_org(org, content_id)
     pending = selectors.pending_revision(organization=org, content=item)
     if request.method == "POST":
-        form = ContentForm(request.POST, request.FILES, organization=org)
-        if form.is_valid():
+        form = ContentForm(request.POST, request.FILES, organization=org, user=request.user)
+        check = partial(services.content_check, organization=org, kind=item.kind, content=item)
+        if every_error(form, check):
             try:
                 revision = services.content_update(
                     organization=org, actor=request.user, content=item, **form.service_kwargs()
                 )
+                form.saved()
                 if revision:
                     messages.info(
                         request, f"Your edit is revision {revision.number}; it goes live once someone else approves it."
@@ -84,6 +93,7 @@ def content_edit(request, content_id):
                 return redirect(org_url(request, "content_detail", content_id=item.pk))
             except ValidationError as exc:
                 errors_to_form(form, exc)
+        form.keep_image()
     else:
         initial = ContentForm.initial_for(item, pending)
         initial["teams"] = selectors.team_ids_for(organization=org, content=item)

@@ -4,6 +4,7 @@ reject."""
 from __future__ import annotations
 
 import mimetypes
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,20 +18,23 @@ from advocacy.tenancy.decorators import org_view
 from .. import selectors, services
 from ..forms import RejectForm, SuggestionForm
 from ..networks import Network
-from .common import check_approver, errors_to_form, org_url
+from .common import check_approver, errors_to_form, every_error, org_url
 
 
 @org_view("content.suggest")
 def suggest(request):
     org = request.organization
-    form = SuggestionForm(request.POST or None, request.FILES or None, organization=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.suggestion_create(organization=org, actor=request.user, **form.cleaned_data)
-            messages.success(request, "Thanks! Your suggestion is waiting for review.")
-            return redirect(org_url(request, "content_suggest"))
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    form = SuggestionForm(request.POST or None, request.FILES or None, organization=org, user=request.user)
+    if request.method == "POST":
+        if every_error(form, partial(services.suggestion_check, organization=org)):
+            try:
+                services.suggestion_create(organization=org, actor=request.user, **form.service_kwargs())
+                form.saved()
+                messages.success(request, "Thanks! Your suggestion is waiting for review.")
+                return redirect(org_url(request, "content_suggest"))
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+        form.keep_image()
     mine = selectors.my_suggestions(organization=org, user=request.user)[:50]
     return render(
         request, "content_library/suggest.html", {"form": form, "mine": mine}, status=400 if form.errors else 200

@@ -49,6 +49,12 @@ def _isolated_cache(settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}
 
 
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path_factory):
+    """Each test stores uploads (and seed_demo's pictures) in a folder of its own, not in var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def clear_cache():
     """clear_cache() drops this test's cache keys only (the Redis database is shared with other runs)."""

@@ -1,4 +1,5 @@
-"""Demo library for seed_demo: campaigns, hashtags, topics, ~40 items with captions, shares and clicks.
+"""Demo library for seed_demo: campaigns, hashtags, topics, ~40 items with captions and pictures (drawn at
+seed time: `pictures`), shares and clicks.
 Idempotent: everything is looked up by name/title first. The content is in `data`, the library's
 rows in `library`, shares and clicks in `activity`."""
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
 from ..models import (
     Campaign,
     CampaignHashtag,
@@ -18,8 +21,10 @@ from ..models import (
     Topic,
 )
 from ..networks import ALL_NETWORKS
+from ..services.items import store_image
 from ..services.relations import recount_hashtags, refresh_item
 from .data import CAMPAIGNS, HASHTAGS, ITEMS, TOPICS, captions_for
+from .pictures import draw_picture
 
 
 def seed_settings(org) -> None:
@@ -80,7 +85,8 @@ def seed_campaigns(org, *, tags, teams, admin, now) -> list[Campaign]:
 
 
 def seed_items(org, *, site, brand, topics, tags, campaigns, admin, rng, now) -> list[ContentItem]:
-    """The items, published over the last weeks (an item already there is kept as it is)."""
+    """The items, published over the last weeks (an item already there is kept as it is, and gets its
+    picture if it has none, or if its file is gone)."""
     items = []
     for n, (title, summary, path, topic, tag_keys, campaign_index, kind) in enumerate(ITEMS):
         title = title.replace("Acme", brand)
@@ -100,9 +106,18 @@ def seed_items(org, *, site, brand, topics, tags, campaigns, admin, rng, now) ->
                 created_by=admin,
             )
             _link_item(org, item, topic=topics[topic], hashtags=[tags[k] for k in tag_keys], author=admin)
+        if not item.image or not default_storage.exists(item.image.name):
+            _give_picture(org, item, brand=brand, topic=topic)
         items.append(item)
     recount_hashtags(org, [t.pk for t in tags.values()])
     return items
+
+
+def _give_picture(org, item: ContentItem, *, brand: str, topic: str) -> None:
+    """A drawn picture for the item, stored as an upload is (checked, under content/<organization id>/)."""
+    data = draw_picture(title=item.title, brand=brand, topic=topic, kind=item.kind)
+    store_image(item, ContentFile(data, name="picture.jpg"))
+    ContentItem.objects.filter(organization=org, pk=item.pk).update(image=item.image.name)
 
 
 def _link_item(org, item: ContentItem, *, topic: Topic, hashtags: list[Hashtag], author) -> None:

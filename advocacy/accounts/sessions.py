@@ -3,6 +3,12 @@
 Pages under /o/<slug>/ fetch the session together with the organization in one Redis round trip
 (advocacy.tenancy.middleware, through advocacy.core.cache); everywhere else this is Django's
 cached_db store.
+
+Redis down or hung: a session is read from PostgreSQL (a cache miss), so signed-in people stay signed in.
+A sign-out or a change saved while Redis did not answer could leave the old copy in Redis, served again
+once Redis is back (a signed-out cookie working again): this process deletes such keys before it reads
+them again (it reads PostgreSQL until it could), and a task from the outbox deletes them for the other
+processes once the broker is back.
 """
 
 from django.conf import settings
@@ -10,6 +16,25 @@ from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbS
 from django.core.cache import DEFAULT_CACHE_ALIAS
 
 from advocacy.core.cache import prefetched_get, store
+from advocacy.core.cache_backend import REDIS_ERRORS, delete_keys
+from advocacy.core.outbox import send_on_commit
+
+# Session cache keys this process could not delete or replace (Redis did not answer).
+_stale: set[str] = set()
+
+
+def _stale_copy_left(key: str) -> None:
+    if key not in _stale:
+        _stale.add(key)
+        send_on_commit("advocacy.core.tasks.cache_delete_keys", [[key]])
+
+
+def _delete_stale() -> None:
+    try:
+        delete_keys(_stale)
+    except REDIS_ERRORS:
+        return
+    _stale.clear()
 
 
 class SessionStore(CachedDbSessionStore):
@@ -24,11 +49,16 @@ class SessionStore(CachedDbSessionStore):
             UserSession.objects.filter(session_key=old).update(session_key=self.session_key)
 
     def load(self):
-        try:
-            shared = settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS  # the cache prefetch reads
-            data = prefetched_get(self.cache_key) if shared else self._cache.get(self.cache_key)
-        except Exception:  # as Django's: a backend refusing the key resets the session (#17810)
-            data = None
+        stale = self.cache_key in _stale  # its copy in Redis (or in this request's prefetch) may be old
+        if _stale:
+            _delete_stale()
+        data = None
+        if not stale:
+            try:
+                shared = settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS  # the cache prefetch reads
+                data = prefetched_get(self.cache_key) if shared else self._cache.get(self.cache_key)
+            except Exception:  # as Django's: a backend refusing the key resets the session (#17810)
+                data = None
         if data is None:
             stored = self._get_session_from_db()
             if stored:
@@ -37,6 +67,22 @@ class SessionStore(CachedDbSessionStore):
             else:
                 data = {}
         return data
+
+    def save(self, must_create=False):
+        """Django's (the database, then the cache), noting a copy Redis did not take (set answers None)."""
+        super(CachedDbSessionStore, self).save(must_create)
+        if self._cache.set(self.cache_key, self._session, self.get_expiry_age()) is None:
+            _stale_copy_left(self.cache_key)
+
+    def delete(self, session_key=None):
+        """Django's (the database, then the cache), noting a copy Redis did not delete."""
+        super(CachedDbSessionStore, self).delete(session_key)
+        session_key = session_key or self.session_key
+        if session_key is None:
+            return
+        key = self.cache_key_prefix + session_key
+        if self._cache.delete(key) is None:
+            _stale_copy_left(key)
 
 
 def session_cache_key(session) -> str | None:

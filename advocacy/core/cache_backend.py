@@ -59,10 +59,13 @@ class _FailFast:
 
     def read_response(self, *args, **kwargs):
         try:
-            return super().read_response(*args, **kwargs)
+            response = super().read_response(*args, **kwargs)
         except (redis.ConnectionError, redis.TimeoutError):
             self._trip()
             raise
+        if _down_until:  # it answers again (on a connection opened before it failed)
+            _down_until.pop(self._address(), None)
+        return response
 
     def send_packed_command(self, *args, **kwargs):
         try:
@@ -144,3 +147,11 @@ class FailSafeClient(DefaultClient):
             if not _counter(key):
                 raise
             return _local.delete(key, version=version)
+
+
+def delete_keys(keys) -> None:
+    """Delete cache keys owned by Django itself (the session store's), or raise the Redis error (the cache
+    itself would ignore it)."""
+    from django.core.cache import cache
+
+    cache.client.delete_many(list(keys))

@@ -27,3 +27,18 @@ def cache_renew_generations(self, keys: list[str]) -> None:
             log.warning("cache generations not renewed (%s); this process renews them before its next read", exc)
             return
         raise self.retry(exc=exc, countdown=min(60, 2 ** min(self.request.retries, 6))) from exc
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def cache_delete_keys(self, keys: list[str]) -> None:
+    """Session cache keys a sign-out or a save could not delete while Redis was down, deleted now
+    (advocacy.accounts.sessions)."""
+    from .cache_backend import REDIS_ERRORS, delete_keys
+
+    try:
+        delete_keys(keys)
+    except REDIS_ERRORS as exc:
+        if self.request.is_eager:
+            log.warning("session cache keys not deleted (%s); this process deletes them before reading them", exc)
+            return
+        raise self.retry(exc=exc, countdown=min(60, 2 ** min(self.request.retries, 6))) from exc

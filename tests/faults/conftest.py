@@ -132,7 +132,7 @@ def redis_answers_this_process() -> bool:
         return False
 
 
-def run_queued_tasks(*, timeout: float = 1.0) -> list[str]:
+def run_queued_tasks(*, timeout: float = 0.3) -> list[str]:
     """What a worker does: take each task message off the broker's default queue and run it. Returns the
     names of the tasks run."""
     from advocacy.celery import app

@@ -44,7 +44,9 @@ def suggest(request):
 @org_view("content.approve")
 def review_queue(request):
     check_approver(request)
-    queue = selectors.review_queue(organization=request.organization)
+    queue = list(selectors.review_queue(organization=request.organization))
+    for revision in queue:  # what the reviewer will decide on, at a glance
+        revision.picture = _picture(request, revision, revision.content)
     return render(request, "content_library/review.html", {"queue": queue})
 
 

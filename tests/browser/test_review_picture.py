@@ -29,6 +29,10 @@ def test_a_reviewer_sees_the_picture_of_a_suggested_graphic(org, team, sign_in, 
 
     page = sign_in(admin)
     page.goto(page.base + f"/o/{org.slug}/content/review/")
+    thumb = page.locator("table img").first
+    thumb.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth === 900", arg=thumb.element_handle())
+    screenshot(page, "content-review-queue-picture")
     page.get_by_role("link", name="Review", exact=True).click()
     image = page.get_by_role("img", name="The picture sent with this suggestion")
     image.wait_for()

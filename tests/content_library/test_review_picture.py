@@ -86,3 +86,16 @@ def test_a_suggested_link_without_a_picture_shows_none(org, employee, reviewer):
     browser.force_login(reviewer)
     page = browser.get(f"/o/{org.slug}/content/revisions/{revision.pk}/").content.decode()
     assert "revision-image" not in page
+
+
+def test_the_review_queue_shows_each_picture_waiting(org, employee, reviewer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with organization_scope(org):
+        graphic = services.suggestion_create(
+            organization=org, actor=employee, title="Our team at the summit", image=upload((20, 120, 200))
+        )
+        services.suggestion_create(organization=org, actor=employee, title="A story", url="https://acme.example/s")
+    browser = Client()
+    browser.force_login(reviewer)
+    page = browser.get(f"/o/{org.slug}/content/review/").content.decode()
+    assert re.findall(r'<img src="([^"]+)" width="72"', page) == [f"/o/{org.slug}/content/items/{graphic.pk}/image/"]

@@ -88,6 +88,9 @@ class KeepsImage(OrgForm):
 
     def saved(self) -> None:
         """The form went through: the service stored its own copy, the kept one goes."""
+        image = self.cleaned_data.get("image")
+        if image is not None and "image" not in self.files:
+            image.close()  # the kept file, opened for the service
         uploads.discard(self.kept)
         self.kept = None
 

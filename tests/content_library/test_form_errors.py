@@ -171,6 +171,20 @@ def test_a_kept_picture_survives_another_failed_try_and_can_be_removed(org, admi
     assert not list((media / "pending" / str(org.pk)).iterdir())
 
 
+def test_a_kept_picture_removed_on_a_successful_try_is_not_used(org, employee, media):
+    browser = signed_in(employee)
+    first = browser.post(f"/o/{org.slug}/content/suggest/", {"title": "", "image": png()})
+    token = TOKEN.search(first.content.decode()).group(1)
+    second = browser.post(
+        f"/o/{org.slug}/content/suggest/",
+        {"title": "A story", "url": "https://acme.example/story", "image_kept": token, "image_discard": "1"},
+    )
+    assert second.status_code == 302
+    with organization_scope(org):
+        assert not ContentItem.objects.get().image
+    assert not list((media / "pending" / str(org.pk)).iterdir())
+
+
 def test_the_edit_form_keeps_a_new_picture_too(org, admin, media):
     with organization_scope(org):
         item = services.content_create(organization=org, actor=admin, kind="file", title="Poster", image=png())

@@ -37,7 +37,9 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import migrations
+from django.db.backends.postgresql.features import DatabaseFeatures
 
 # table -> why it is replicated to every node
 REFERENCE_TABLES: dict[str, str] = {
@@ -64,8 +66,6 @@ def routing_tables() -> dict[str, tuple[str, str]]:
     """table -> (distribution column, why), for every model that declares itself a routing table with a
     `routing_key = ("column", "why")` class attribute (apps declare their own; the core names none).
     Distributed by their own key, not co-located with the tenants."""
-    from django.apps import apps
-
     return {
         model._meta.db_table: model.routing_key
         for model in apps.get_models()
@@ -107,8 +107,6 @@ def install_group_by_rule() -> None:
     knowing they depend on `id`. A tenant table's primary key is `(organization_id, id)`, so `id` alone no
     longer proves that; for tenant models Django groups by every selected column (same results). Installed
     once, from the module that defines the tenant model base."""
-    from django.db.backends.postgresql.features import DatabaseFeatures
-
     if getattr(DatabaseFeatures, "_tenant_group_by_rule", False):
         return
     original = DatabaseFeatures.allows_group_by_selected_pks_on_model
@@ -241,65 +239,121 @@ def read_catalogue(connection) -> Catalogue:
     return Catalogue(tables=tables, constraints=constraints, id_indexes=indexes)
 
 
+def _primary_key_violations(cat: Catalogue, table: str) -> list[str]:
+    """A tenant table's primary key is `(organization_id, id[, partition columns])`, organization first."""
+    partition_columns = cat.tables[table]["partition_columns"]
+    expected_pk = {TENANT_COLUMN, "id", *partition_columns}
+    pks = cat.of(table, "p")
+    problems = [f"{table}: no primary key (expected {sorted(expected_pk)})"] if not pks else []
+    for pk in pks:
+        if set(pk.columns) != expected_pk or pk.columns[0] != TENANT_COLUMN:
+            problems.append(
+                f"{table}: primary key {pk.name} is ({', '.join(pk.columns)}), "
+                f"expected ({', '.join([TENANT_COLUMN, 'id', *partition_columns])})"
+            )
+    return problems
+
+
+def _id_index_violations(cat: Catalogue, table: str) -> list[str]:
+    """A tenant table that is not partitioned has an index leading with `id` (see `IndexIds`)."""
+    if cat.tables[table]["partitioned"] or any(ix[0] == "id" for ix in cat.id_indexes.get(table, [])):
+        return []
+    return [f"{table}: no index leading with id (a join by id would read every organization's rows)"]
+
+
+def _unique_violations(cat: Catalogue, table: str) -> list[str]:
+    """Every unique constraint and unique index of a tenant table includes `organization_id`."""
+    problems = []
+    for unique in cat.of(table, "u") + cat.of(table, "i"):
+        if TENANT_COLUMN not in unique.columns:
+            kind = "unique index" if unique.kind == "i" else "unique constraint"
+            problems.append(f"{table}: {kind} {unique.name} on ({', '.join(unique.columns)}) lacks {TENANT_COLUMN}")
+    return problems
+
+
+def _tenant_foreign_key_violations(cat: Catalogue, table: str, tenant: set[str]) -> list[str]:
+    """A tenant table's foreign keys: composite to another tenant table, else to a reference table."""
+    problems = []
+    for fk in cat.of(table, "f"):
+        if fk.ref_table in tenant:
+            if len(fk.columns) != 2 or fk.columns[0] != TENANT_COLUMN or fk.ref_columns != (TENANT_COLUMN, "id"):
+                problems.append(
+                    f"{table}: foreign key {fk.name} ({', '.join(fk.columns)}) -> {fk.ref_table}"
+                    f"({', '.join(fk.ref_columns)}) is not (organization_id, x_id) -> (organization_id, id)"
+                )
+        elif fk.ref_table not in REFERENCE_TABLES:
+            problems.append(
+                f"{table}: foreign key {fk.name} points at {fk.ref_table}, which is neither a tenant table "
+                "nor a reference table"
+            )
+    return problems
+
+
+def _tenant_table_violations(cat: Catalogue, table: str, tenant: set[str]) -> list[str]:
+    return [
+        *_primary_key_violations(cat, table),
+        *_id_index_violations(cat, table),
+        *_unique_violations(cat, table),
+        *_tenant_foreign_key_violations(cat, table, tenant),
+    ]
+
+
+def _other_foreign_key_violations(cat: Catalogue, table: str, tenant: set[str]) -> list[str]:
+    """A table that is not a tenant table points at no tenant table; a reference table only at reference
+    tables."""
+    problems = []
+    for fk in cat.of(table, "f"):
+        if fk.ref_table in tenant:
+            problems.append(
+                f"{table}: foreign key {fk.name} points at tenant table {fk.ref_table} from a non-tenant table"
+            )
+        elif table in REFERENCE_TABLES and fk.ref_table not in REFERENCE_TABLES:
+            problems.append(f"{table}: reference table points at {fk.ref_table}, which is not a reference table")
+    return problems
+
+
+def _routing_key_violations(cat: Catalogue, table: str) -> list[str]:
+    """A routing table's primary key is its routing key."""
+    if table not in routing_tables():
+        return []
+    column = routing_tables()[table][0]
+    if any(pk.columns == (column,) for pk in cat.of(table, "p")):
+        return []
+    return [f"{table}: a routing table's primary key must be its routing key ({column})"]
+
+
+def _other_table_violations(cat: Catalogue, table: str, tenant: set[str]) -> list[str]:
+    """A table without an organization is classified (reference, routing or coordinator-only) and keeps
+    its class's rules."""
+    classified = table in REFERENCE_TABLES or table in routing_tables() or table in COORDINATOR_TABLES
+    if not classified:
+        return [
+            f"{table}: not classified (give it an organization_id, or list it in advocacy/core/distribution.py "
+            "as a reference, routing or coordinator-only table)"
+        ]
+    return [*_other_foreign_key_violations(cat, table, tenant), *_routing_key_violations(cat, table)]
+
+
+def _missing_classified_tables(cat: Catalogue) -> list[str]:
+    """Every table classified here exists."""
+    return [
+        f"{table}: classified in advocacy/core/distribution.py but no such table"
+        for table in (*REFERENCE_TABLES, *routing_tables(), *COORDINATOR_TABLES)
+        if table not in cat.tables
+    ]
+
+
 def catalogue_violations(connection, *, catalogue: Catalogue | None = None) -> list[str]:
     """Every breach of the distribution rules, one readable line each (empty: distributable)."""
     cat = catalogue or read_catalogue(connection)
     tenant = set(cat.tenant_tables())
     problems: list[str] = []
     for table in sorted(tenant):
-        info = cat.tables[table]
-        expected_pk = {TENANT_COLUMN, "id", *info["partition_columns"]}
-        pks = cat.of(table, "p")
-        if not pks:
-            problems.append(f"{table}: no primary key (expected {sorted(expected_pk)})")
-        for pk in pks:
-            if set(pk.columns) != expected_pk or pk.columns[0] != TENANT_COLUMN:
-                problems.append(
-                    f"{table}: primary key {pk.name} is ({', '.join(pk.columns)}), "
-                    f"expected ({', '.join([TENANT_COLUMN, 'id', *info['partition_columns']])})"
-                )
-        if not info["partitioned"] and not any(ix[0] == "id" for ix in cat.id_indexes.get(table, [])):
-            problems.append(f"{table}: no index leading with id (a join by id would read every organization's rows)")
-        for unique in cat.of(table, "u") + cat.of(table, "i"):
-            if TENANT_COLUMN not in unique.columns:
-                kind = "unique index" if unique.kind == "i" else "unique constraint"
-                problems.append(f"{table}: {kind} {unique.name} on ({', '.join(unique.columns)}) lacks {TENANT_COLUMN}")
-        for fk in cat.of(table, "f"):
-            if fk.ref_table in tenant:
-                if len(fk.columns) != 2 or fk.columns[0] != TENANT_COLUMN or fk.ref_columns != (TENANT_COLUMN, "id"):
-                    problems.append(
-                        f"{table}: foreign key {fk.name} ({', '.join(fk.columns)}) -> {fk.ref_table}"
-                        f"({', '.join(fk.ref_columns)}) is not (organization_id, x_id) -> (organization_id, id)"
-                    )
-            elif fk.ref_table not in REFERENCE_TABLES:
-                problems.append(
-                    f"{table}: foreign key {fk.name} points at {fk.ref_table}, which is neither a tenant table "
-                    "nor a reference table"
-                )
+        problems += _tenant_table_violations(cat, table, tenant)
     for table in sorted(cat.tables):
-        if table in tenant:
-            continue
-        classified = table in REFERENCE_TABLES or table in routing_tables() or table in COORDINATOR_TABLES
-        if not classified:
-            problems.append(
-                f"{table}: not classified (give it an organization_id, or list it in advocacy/core/distribution.py "
-                "as a reference, routing or coordinator-only table)"
-            )
-            continue
-        for fk in cat.of(table, "f"):
-            if fk.ref_table in tenant:
-                problems.append(
-                    f"{table}: foreign key {fk.name} points at tenant table {fk.ref_table} from a non-tenant table"
-                )
-            elif table in REFERENCE_TABLES and fk.ref_table not in REFERENCE_TABLES:
-                problems.append(f"{table}: reference table points at {fk.ref_table}, which is not a reference table")
-        if table in routing_tables():
-            column = routing_tables()[table][0]
-            if not any(pk.columns == (column,) for pk in cat.of(table, "p")):
-                problems.append(f"{table}: a routing table's primary key must be its routing key ({column})")
-    for table in (*REFERENCE_TABLES, *routing_tables(), *COORDINATOR_TABLES):
-        if table not in cat.tables:
-            problems.append(f"{table}: classified in advocacy/core/distribution.py but no such table")
+        if table not in tenant:
+            problems += _other_table_violations(cat, table, tenant)
+    problems += _missing_classified_tables(cat)
     return problems
 
 

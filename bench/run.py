@@ -23,9 +23,9 @@ database of its own (`advocacy_bench`, dropped and created afresh):
    gunicorn of its own, loaded with 32 connections before and after the same-middleware baseline and
    each page, also at 32 connections: each one's throughput as a fraction of bare Django's shows
    what the middleware stack and the page cost;
-4. prints a table, writes bench/results/<timestamp>.json and latest.json, and exits 1 when a target
-   is under its throughput ratio (page / baseline requests per second) at the large size, its query
-   count differs between the sizes, or any request failed.
+4. prints a table (bench/report.py: the verdicts and the tables), writes bench/results/<timestamp>.json
+   and latest.json, and exits 1 when a target is under its throughput ratio (page / baseline requests
+   per second) at the large size, its query count differs between the sizes, or any request failed.
 
 Only 127.0.0.1 is ever loaded. This is not part of the test suite: timings are never tested.
 """
@@ -53,13 +53,12 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.targets import BASELINE, TARGETS, Target  # noqa: E402
+from bench.report import BARE, BARE_END, BASELINE_END, print_table, verdicts  # noqa: E402
+from bench.targets import BASELINE, TARGETS  # noqa: E402
 
 PY = sys.executable
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
-BASELINE_END = f"{BASELINE.name} (end)"
-BARE, BARE_END = "bare Django", "bare Django (end)"
 BARE_PATH = "/bench/bare"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # as behind the production proxy (no SSL redirect)
 # Every load sends what a browser sends: a tracked link answers a request without one as a script
@@ -368,156 +367,6 @@ def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, ar
         "targets": results,
         "bare": bare,
     }
-
-
-# --- verdicts and output -------------------------------------------------------------------------------
-
-
-def verdicts(runs: list[dict], targets: list[Target]) -> list[dict]:
-    by_size = {run["size"]: run for run in runs}
-    checks = []
-    for run in runs:
-        for name, result in run["targets"].items():
-            if result.get("status") != result.get("expect_status"):
-                checks.append(
-                    {
-                        "target": name,
-                        "check": f"status at {run['size']}",
-                        "ok": False,
-                        "detail": f"{result.get('status')} != {result.get('expect_status')}",
-                    }
-                )
-            elif "clicks" in result and (result["clicks"]["lost"] or result["clicks"]["extra"]):
-                clicks = result["clicks"]
-                checks.append(
-                    {
-                        "target": name,
-                        "check": f"clicks at {run['size']}",
-                        "ok": False,
-                        "detail": f"lost {clicks['lost']}, extra {clicks['extra']} of {clicks['countable']} countable",
-                    }
-                )
-            elif result.get("errors"):
-                checks.append(
-                    {
-                        "target": name,
-                        "check": f"errors at {run['size']}",
-                        "ok": False,
-                        "detail": f"{result['errors']} failed requests {result['error_detail']}",
-                    }
-                )
-    for run in runs:
-        bare = run.get("bare") or {"targets": {}}
-        for name, result in bare["targets"].items():
-            if result.get("errors"):
-                checks.append(
-                    {
-                        "target": name,
-                        "check": f"errors at {run['size']}, {bare['connections']} connections",
-                        "ok": False,
-                        "detail": f"{result['errors']} failed requests {result['error_detail']}",
-                    }
-                )
-    for run in runs:
-        for name, result in run["targets"].items():
-            clicks = result.get("clicks")
-            if clicks and not (clicks["lost"] or clicks["extra"]):
-                checks.append(
-                    {
-                        "target": name,
-                        "check": f"lost clicks at {run['size']}",
-                        "ok": True,
-                        "detail": f"lost clicks: 0; {clicks['stored']} stored of {clicks['countable']} countable, "
-                        f"{clicks['sent']} requests",
-                    }
-                )
-    large = by_size.get("large")
-    for target in targets:
-        if target.min_ratio is not None and large is not None:
-            ratio = large["targets"].get(target.name, {}).get("ratio")
-            checks.append(
-                {
-                    "target": target.name,
-                    "check": f"throughput >= {target.min_ratio:.0%} of baseline at {large['employees']:,} employees",
-                    "ok": ratio is not None and ratio >= target.min_ratio,
-                    "detail": "not measured" if ratio is None else f"{ratio:.1%}",
-                }
-            )
-        sizes = [size for size in target.same_queries_at if size in by_size]
-        counts = {size: by_size[size]["targets"].get(target.name, {}).get("queries") for size in sizes}
-        if len(sizes) > 1:
-            checks.append(
-                {
-                    "target": target.name,
-                    "check": "same query count at " + " and ".join(f"{by_size[s]['employees']:,}" for s in sizes),
-                    "ok": None not in counts.values() and len(set(counts.values())) == 1,
-                    "detail": ", ".join(f"{counts[s]} at {s}" for s in sizes),
-                }
-            )
-    return checks
-
-
-def print_table(runs: list[dict], checks: list[dict]) -> None:
-    width = max([16, *(len(name) for run in runs for name in run["targets"])])
-    header = f"{'size':<6} {'employees':>9}  {'target':<{width}} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-    header += f" {'queries':>7} {'ratio':>6}  path"
-    print()
-    print(header)
-    print("-" * len(header))
-    for run in runs:
-        for name, r in run["targets"].items():
-            if "rps" in r:
-                figures = f"{r['rps']:>8.1f} {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['p99_ms']:>7.1f}"
-            else:
-                figures = f"{'-':>8} {'-':>7} {'-':>7} {'-':>7}"
-            is_baseline = name in (BASELINE.name, BASELINE_END)
-            ratio = f"{r['ratio']:>6.1%}" if "ratio" in r and not is_baseline else f"{'':>6}"
-            print(
-                f"{run['size']:<6} {run['employees']:>9,}  {name:<{width}} {figures} {r['queries']:>7} {ratio}  "
-                f"{r['path']}"
-            )
-    print()
-    for run in runs:
-        if run.get("baseline_rps"):
-            print(
-                f"{run['size']}: ratios are to the baseline's mean, {run['baseline_rps']:.1f} req/s (its runs before "
-                f"and after the pages differ by {run['baseline_spread']:.0%}; a large difference means a busy machine)"
-            )
-    print_bare_table(runs, width)
-    print()
-    for check in checks:
-        print(f"{'PASS' if check['ok'] else 'FAIL'}  {check['target']}: {check['check']} ({check['detail']})")
-    print()
-
-
-def print_bare_table(runs: list[dict], width: int) -> None:
-    """Each page and the same-middleware baseline as a fraction of bare Django, under the same load."""
-    bares = [(run, run["bare"]) for run in runs if run.get("bare")]
-    if not bares:
-        return
-    width = max(width, len(BARE_END))
-    header = f"{'size':<6} {'employees':>9}  {'target':<{width}} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-    header += f" {'× bare':>7}  path"
-    print()
-    print(f"Against bare Django (no middleware, no app), {bares[0][1]['connections']} connections:")
-    print(header)
-    print("-" * len(header))
-    for run, bare in bares:
-        for name, r in bare["targets"].items():
-            ratio = f"{r['ratio']:>6.2f}×" if r.get("ratio") is not None and name not in (BARE, BARE_END) else " " * 7
-            print(
-                f"{run['size']:<6} {run['employees']:>9,}  {name:<{width}} {r['rps']:>8.1f} {r['p50_ms']:>7.1f} "
-                f"{r['p95_ms']:>7.1f} {r['p99_ms']:>7.1f} {ratio}  {r['path']}"
-            )
-    print()
-    for run, bare in bares:
-        if bare.get("bare_rps"):
-            middleware = bare["targets"].get(BASELINE.name, {}).get("ratio")
-            cost = f"; the same-middleware baseline is at {middleware:.2f}× of it" if middleware else ""
-            print(
-                f"{run['size']}: × bare is to bare Django's mean, {bare['bare_rps']:.1f} req/s (its runs before and "
-                f"after differ by {bare['bare_spread']:.0%}){cost}"
-            )
 
 
 # --- main ----------------------------------------------------------------------------------------------

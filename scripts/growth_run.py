@@ -34,6 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.run import recreate_database, vacuum_analyze, with_database  # noqa: E402
+
 PY = sys.executable
 OUT = ROOT / "var" / "growth"
 
@@ -127,7 +130,7 @@ def measure(requests: int, out: Path) -> None:
 # --- the driving side --------------------------------------------------------------------------------
 
 
-def main(argv: list[str]) -> int:
+def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orgs-before", type=int, default=10)
     parser.add_argument("--orgs-after", type=int, default=1000)
@@ -139,61 +142,67 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database", default="advocacy_growth")
     parser.add_argument("--reuse", action="store_true", help="measure the databases of an earlier run again")
     parser.add_argument("--measure", metavar="OUT", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.measure:
-        measure(args.requests, Path(args.measure))
-        return 0
+    return parser.parse_args(argv)
 
-    from bench.run import recreate_database, vacuum_analyze, with_database
 
-    if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
-        raise SystemExit("growth: set DATABASE_URL and REDIS_URL")
-    OUT.mkdir(parents=True, exist_ok=True)
+def growth_env(url: str, secret: str, orgs: int) -> dict:
+    """The environment of the commands and the measuring subprocess against one growth database."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secret,
+        "DJANGO_DEBUG": "0",
+        "DEMO_MODE": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CACHE_KEY_PREFIX": f"growth-{orgs}",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+
+
+def build_database(args, env: dict, url: str, orgs: int, *, first: bool) -> None:
+    """Migrate, seed the demo and generate the data of one size, then VACUUM ANALYZE."""
+
+    def manage(*command: str) -> None:
+        log(f"manage.py {' '.join(command)}")
+        subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603 - our own command
+
+    manage("migrate", "--noinput", "-v0")
+    if first:
+        manage("collectstatic", "--noinput", "-v0")
+    manage("seed_demo")
+    manage(
+        "generate_scale_data",
+        "--employees",
+        str(args.employees),
+        "--orgs",
+        str(orgs),
+        "--content=2000",
+        "--shares=50000",
+        "--clicks=200000",
+        f"--small-org-content={args.small_org_content}",
+    )
+    vacuum_analyze(url)
+
+
+def prepare_databases(args, sizes: tuple[int, int]) -> tuple[dict[int, dict], str]:
+    """One database per size (created afresh and built, or reused with --reuse); returns the environment
+    of each size and the server's version."""
     secret = secrets.token_urlsafe(50)
-    sizes = (args.orgs_before, args.orgs_after)
     envs, server_version = {}, ""
     for orgs in sizes:
         name = f"{args.database}_{orgs}"
         url = with_database(os.environ["DATABASE_URL"], name)
         server_version = "(reused)" if args.reuse else recreate_database(os.environ["DATABASE_URL"], name)
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "SECRET_KEY": secret,
-            "DJANGO_DEBUG": "0",
-            "DEMO_MODE": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "CACHE_KEY_PREFIX": f"growth-{orgs}",
-            "CELERY_TASK_ALWAYS_EAGER": "1",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        }
-        envs[orgs] = env
-        if args.reuse:
-            continue
+        envs[orgs] = growth_env(url, secret, orgs)
+        if not args.reuse:
+            build_database(args, envs[orgs], url, orgs, first=orgs == sizes[0])
+    return envs, server_version
 
-        def manage(*command: str, env=env) -> None:
-            log(f"manage.py {' '.join(command)}")
-            subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603 - our own command
 
-        manage("migrate", "--noinput", "-v0")
-        if orgs == sizes[0]:
-            manage("collectstatic", "--noinput", "-v0")
-        manage("seed_demo")
-        manage(
-            "generate_scale_data",
-            "--employees",
-            str(args.employees),
-            "--orgs",
-            str(orgs),
-            "--content=2000",
-            "--shares=50000",
-            "--clicks=200000",
-            f"--small-org-content={args.small_org_content}",
-        )
-        vacuum_analyze(url)
-
-    # Measured in alternation, round by round, so a busy moment of the machine falls on both sizes alike.
+def measure_rounds(args, sizes: tuple[int, int], envs: dict[int, dict]) -> dict[int, dict]:
+    """Measured in alternation, round by round, so a busy moment of the machine falls on both sizes alike."""
     stages = {orgs: {"targets": {}} for orgs in sizes}
     for round_ in range(1, args.rounds + 1):
         for orgs in sizes:
@@ -201,17 +210,24 @@ def main(argv: list[str]) -> int:
             log(f"round {round_}: measuring with {orgs} small organizations")
             command = [PY, __file__, "--measure", str(out), "--requests", str(args.requests)]
             subprocess.run(command, env=envs[orgs], check=True)  # noqa: S603 - this script
-            measured = json.loads(out.read_text())
-            stage = stages[orgs]
-            stage["organizations"], stage["rows"] = measured["organizations"], measured["rows"]
-            for name, result in measured["targets"].items():
-                kept = stage["targets"].setdefault(name, {"path": result["path"]})
-                for mode in ("warm", "cold"):
-                    entry = kept.setdefault(mode, {"queries": set(), "timings_ms": []})
-                    entry["queries"].add(result[mode]["queries"])
-                    entry["timings_ms"] += result[mode]["timings_ms"]
+            merge_round(stages[orgs], json.loads(out.read_text()))
+    return stages
 
-    before, after = (stages[orgs] for orgs in sizes)
+
+def merge_round(stage: dict, measured: dict) -> None:
+    """Add one round's measurements of a size to what the earlier rounds measured."""
+    stage["organizations"], stage["rows"] = measured["organizations"], measured["rows"]
+    for name, result in measured["targets"].items():
+        kept = stage["targets"].setdefault(name, {"path": result["path"]})
+        for mode in ("warm", "cold"):
+            entry = kept.setdefault(mode, {"queries": set(), "timings_ms": []})
+            entry["queries"].add(result[mode]["queries"])
+            entry["timings_ms"] += result[mode]["timings_ms"]
+
+
+def compare(before: dict, after: dict, max_ratio: float) -> tuple[list[tuple], bool]:
+    """Each page and mode at both sizes: (name, mode, one, two, p95 one, p95 two, ratio, same queries), and
+    whether every page kept its query count and its p95 ratio within `max_ratio`."""
     rows = []
     ok = True
     for name, first in before["targets"].items():
@@ -220,9 +236,13 @@ def main(argv: list[str]) -> int:
             p95_one, p95_two = percentile(one["timings_ms"], 95), percentile(two["timings_ms"], 95)
             ratio = p95_two / p95_one
             same = len(one["queries"] | two["queries"]) == 1
-            ok = ok and same and ratio <= args.max_ratio
+            ok = ok and same and ratio <= max_ratio
             rows.append((name, mode, one, two, p95_one, p95_two, ratio, same))
-    summary = [
+    return rows, ok
+
+
+def summarize(rows: list[tuple]) -> list[dict]:
+    return [
         {
             "page": name,
             "caches": mode,
@@ -235,19 +255,10 @@ def main(argv: list[str]) -> int:
         }
         for name, mode, one, two, p95_one, p95_two, ratio, _same in rows
     ]
-    report = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "database": f"PostgreSQL {server_version}, row-level security on",
-        "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(),
-        "rounds": args.rounds,
-        "max_ratio": args.max_ratio,
-        "organizations": [before["organizations"], after["organizations"]],
-        "rows": [before["rows"], after["rows"]],
-        "pages": summary,
-        "passed": ok,
-    }
-    (OUT / "latest.json").write_text(json.dumps(report, indent=2))
+
+
+def print_report(before: dict, after: dict, sizes: tuple[int, int], rows: list[tuple]) -> None:
+    """The organizations and rows of both sizes, then the Markdown table of docs/scaling.md."""
     print()
     print(f"organizations: {before['organizations']} / {after['organizations']}")
     print(f"rows: {before['rows']} / {after['rows']}")
@@ -265,6 +276,37 @@ def main(argv: list[str]) -> int:
             f"{p95_one:.2f} | {p95_two:.2f} | {ratio:.2f} |"
         )
     print()
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.measure:
+        measure(args.requests, Path(args.measure))
+        return 0
+
+    if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        raise SystemExit("growth: set DATABASE_URL and REDIS_URL")
+    OUT.mkdir(parents=True, exist_ok=True)
+    sizes = (args.orgs_before, args.orgs_after)
+    envs, server_version = prepare_databases(args, sizes)
+    stages = measure_rounds(args, sizes, envs)
+
+    before, after = (stages[orgs] for orgs in sizes)
+    rows, ok = compare(before, after, args.max_ratio)
+    report = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": f"PostgreSQL {server_version}, row-level security on",
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "rounds": args.rounds,
+        "max_ratio": args.max_ratio,
+        "organizations": [before["organizations"], after["organizations"]],
+        "rows": [before["rows"], after["rows"]],
+        "pages": summarize(rows),
+        "passed": ok,
+    }
+    (OUT / "latest.json").write_text(json.dumps(report, indent=2))
+    print_report(before, after, sizes, rows)
     log("PASSED" if ok else "FAILED")
     return 0 if ok else 1
 

@@ -5,7 +5,7 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # after DJANGO_SETTINGS_MODULE is set, as in Django
 
     execute_from_command_line(sys.argv)
 

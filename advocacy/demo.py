@@ -5,6 +5,7 @@
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.db import transaction
 from advocacy.core.registry import demo_seeders
 from advocacy.permissions import Role
 from advocacy.tenancy.context import organization_scope
-from advocacy.tenancy.models import Membership, Organization, Team
+from advocacy.tenancy.models import Invitation, Membership, Organization, Team
 
 ORGS = [("acme", "Acme Corporation"), ("globex", "Globex")]
 TEAMS = ["Marketing", "Engineering", "Sales", "People"]
@@ -85,8 +86,6 @@ def _user(email: str, full_name: str, password: str):
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
@@ -100,8 +99,6 @@ def _member(organization, user, roles, team):
 
 def _pending_invitations(organization, admin, teams) -> None:
     """Two people invited but not yet signed up, so the invitations page has something to show."""
-    from advocacy.tenancy.models import Invitation
-
     for email, name, team in (
         (f"new.hire@{organization.slug}.example", "Nina Hart", "Sales"),
         (f"contractor@{organization.slug}.example", "Omar Reid", "Engineering"),

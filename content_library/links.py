@@ -44,6 +44,8 @@ from advocacy.core.partitioning import RetainedTable, drop_expired_partitions, e
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Organization
 
+from .models import ClickFlushState, Share
+
 LINK_TTL = 7 * 24 * 3600
 UNKNOWN_TTL = 60
 DEDUPE_SECONDS = 30
@@ -257,8 +259,6 @@ def pending_organizations() -> list[int]:
 
 def _apply(organization, entries) -> int:
     """Add a batch of stream entries to the rollups (inside the caller's transaction)."""
-    from .models import Share
-
     counts: Counter = Counter()
     for _entry_id, fields in entries:
         day = datetime.fromtimestamp(int(fields.get("t", 0)), tz=UTC).date()
@@ -337,8 +337,6 @@ def merge_spool(*, organization, batch_size: int = FLUSH_BATCH) -> int:
 def flush_clicks(*, organization, batch_size: int = FLUSH_BATCH) -> int:
     """Store the organization's buffered clicks (the spool's, then the stream's); returns how many were
     stored. Opens its own transactions, one per batch; safe to run again, concurrently, or after a failure."""
-    from .models import ClickFlushState
-
     stored = merge_spool(organization=organization, batch_size=batch_size)
     stream = stream_key(organization.pk)
     while True:

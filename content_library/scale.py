@@ -10,6 +10,7 @@ from advocacy.core.scale import ScaleContext, option, scale_step
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership
 
+from .demo import _sync_counters
 from .models import ClickDaily, ContentHashtag, ContentItem, Hashtag, Share
 from .networks import ALL_NETWORKS
 
@@ -133,8 +134,6 @@ def generate_content(organization, ctx):
                     [per_share, remainder, organization.click_retention_months, organization.pk],
                 )
             ctx.log(f"content: {missing} clicks added")
-    from .demo import _sync_counters
-
     _sync_counters(organization)
     ctx.log("content: counters synced")
 

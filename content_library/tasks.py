@@ -1,15 +1,17 @@
 """Celery tasks of the content library: load by id, call the service."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from advocacy.tenancy.tasks import fan_out, tenant_task
+
+from . import digest, links
+from .services import content_expire_due
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def dispatch_click_flush() -> int:
     """Beat, every few seconds: one flush task per organization with buffered clicks."""
-    from . import links
-
     organization_ids = links.pending_organizations()
     for organization_id in organization_ids:
         flush_org_clicks.delay(organization_id)
@@ -19,16 +21,12 @@ def dispatch_click_flush() -> int:
 # Retried: the flush the outbox sends for clicks spooled while Redis was down is sent once.
 @tenant_task(own_transactions=True, ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=10)
 def flush_org_clicks(*, organization) -> int:
-    from .links import flush_clicks
-
-    return flush_clicks(organization=organization)
+    return links.flush_clicks(organization=organization)
 
 
 @shared_task(acks_late=True, ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=20)
 def forget_tracked_links(codes: list[str]) -> None:
     """Cached links a service could not drop while Redis was down (kept in the outbox), dropped now."""
-    from . import links
-
     for start in range(0, len(codes), 1000):
         links.client().delete(*(links.link_key(code) for code in codes[start : start + 1000]))
 
@@ -37,11 +35,7 @@ def forget_tracked_links(codes: list[str]) -> None:
 def maintain_click_partitions() -> dict:
     """Beat, daily: the click rollup's months ahead are created, expired months dropped (DDL, for every
     organization at once: partitions are per retention class, not per organization)."""
-    from django.utils import timezone
-
-    from .links import maintain_partitions
-
-    return maintain_partitions(today=timezone.now().date())
+    return links.maintain_partitions(today=timezone.now().date())
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -51,9 +45,7 @@ def weekly_digest_all() -> int:
 
 @tenant_task(own_transactions=True)
 def send_weekly_digest(*, organization) -> int:
-    from .digest import send_weekly_digest as send
-
-    return send(organization=organization)
+    return digest.send_weekly_digest(organization=organization)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -63,6 +55,4 @@ def expire_content_all() -> int:
 
 @tenant_task()
 def expire_content(*, organization) -> int:
-    from .services import content_expire_due
-
     return content_expire_due(organization=organization)

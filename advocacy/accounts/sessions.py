@@ -19,6 +19,8 @@ from advocacy.core.cache import prefetched_get, store
 from advocacy.core.cache_backend import REDIS_ERRORS, delete_keys
 from advocacy.core.outbox import send_on_commit
 
+from .models import UserSession
+
 # Session cache keys this process could not delete or replace (Redis did not answer).
 _stale: set[str] = set()
 
@@ -44,8 +46,6 @@ class SessionStore(CachedDbSessionStore):
         old = self.session_key
         super().cycle_key()
         if old and self.session_key and self.session_key != old:
-            from .models import UserSession
-
             UserSession.objects.filter(session_key=old).update(session_key=self.session_key)
 
     def load(self):

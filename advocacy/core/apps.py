@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 from .registry import AppRegistration
 
@@ -15,9 +16,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         """The cache contract: every app's caching module declares what it caches; wire the writes."""
-        from django.utils.module_loading import autodiscover_modules
-
-        from . import cache
+        from . import cache  # in ready(): the contract imports the outbox's model (app loading)
 
         autodiscover_modules("caching")
         cache.connect()

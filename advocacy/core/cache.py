@@ -55,15 +55,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 import redis
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from .cache_backend import REDIS_ERRORS, connection_class
+from .outbox import send_on_commit
 
 __all__ = [
     "Cached",
@@ -321,8 +324,6 @@ def _bump(generation_keys: set[str]) -> None:
             _unapplied.update(generation_keys)
             if not kept:  # in the write's transaction when it failed there, else after its commit
                 kept.append(True)
-                from .outbox import send_on_commit
-
                 send_on_commit("advocacy.core.tasks.cache_renew_generations", [sorted(generation_keys)])
 
     renew()
@@ -417,9 +418,6 @@ _DEPENDENTS: dict[type, list[tuple[Cached, On]]] = {}
 def connect() -> None:
     """Wire every declaration to the writes of its models (the core's AppConfig.ready, after every app's
     caching module is imported)."""
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-
     _DEPENDENTS.clear()
     for cached in _REGISTRY.values():
         for on in cached.on:

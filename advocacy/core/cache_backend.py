@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 
 import redis
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django_redis.client import DefaultClient
@@ -152,6 +153,4 @@ class FailSafeClient(DefaultClient):
 def delete_keys(keys) -> None:
     """Delete cache keys owned by Django itself (the session store's), or raise the Redis error (the cache
     itself would ignore it)."""
-    from django.core.cache import cache
-
     cache.client.delete_many(list(keys))

@@ -15,6 +15,10 @@ from collections.abc import Mapping
 from datetime import timedelta
 from functools import cache
 
+from django.apps import apps
+
+from advocacy.core.registry import beat_schedule  # imports no model: safe while settings configure logging
+
 ROUTINE_SECONDS = 60  # a beat entry running at least this often is a routine tick
 
 
@@ -36,9 +40,8 @@ class ExpectedDenials(logging.Filter):
 
 @cache
 def routine_tasks() -> frozenset[str]:
-    """Task names of the beat entries that run at least once a minute (from every app's registration)."""
-    from advocacy.core.registry import beat_schedule  # the apps are loaded once anything is logged
-
+    """Task names of the beat entries that run at least once a minute (from every app's registration; the
+    apps are loaded once a task is logged)."""
     names = set()
     for entry in beat_schedule().values():
         schedule = entry.get("schedule")
@@ -63,8 +66,6 @@ class RoutineTicks(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno != logging.INFO:
             return True
-        from django.apps import apps
-
         if not apps.ready:
             return True
         if _task_name(record) in routine_tasks():

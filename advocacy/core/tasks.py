@@ -4,22 +4,22 @@ import logging
 
 from celery import shared_task
 
+from .cache import renew_generations
+from .cache_backend import REDIS_ERRORS, delete_keys
+from .outbox import dispatch
+
 log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def outbox_dispatch() -> int:
     """Beat, every few seconds: publish the tasks the outbox kept while the broker was down."""
-    from .outbox import dispatch
-
     return dispatch()
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
 def cache_renew_generations(self, keys: list[str]) -> None:
     """Generations a write could not replace while Redis was down, replaced now (advocacy.core.cache)."""
-    from .cache import REDIS_ERRORS, renew_generations
-
     try:
         renew_generations(keys)
     except REDIS_ERRORS as exc:
@@ -33,8 +33,6 @@ def cache_renew_generations(self, keys: list[str]) -> None:
 def cache_delete_keys(self, keys: list[str]) -> None:
     """Session cache keys a sign-out or a save could not delete while Redis was down, deleted now
     (advocacy.accounts.sessions)."""
-    from .cache_backend import REDIS_ERRORS, delete_keys
-
     try:
         delete_keys(keys)
     except REDIS_ERRORS as exc:

@@ -5,10 +5,13 @@ from django.http import JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from advocacy.celery import app as celery_app
 from advocacy.core.cache import stream_client
+from advocacy.tenancy.middleware import api_error
 from advocacy.tenancy.selectors import memberships_for_user
 
 
@@ -32,9 +35,7 @@ def _check_redis() -> str:
 
 
 def _check_broker() -> str:
-    from advocacy.celery import app
-
-    with app.connection_for_write() as conn:
+    with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=settings.REDIS_CONNECT_TIMEOUT)
         conn.default_channel  # noqa: B018 - the transport talks to the server here (a hung one times out)
     return "ok"
@@ -46,11 +47,9 @@ def readyz(request):
     """The database, Redis (cache and click buffer) and the broker answer. Each check gives up within a
     second (a hung Redis answers nothing), so this answers within 2 s and names what is down; the site
     itself keeps working without Redis (cache misses, the outbox, the click spool)."""
-    from advocacy.celery import app
-
     checks = {}
     for name, check in (("database", _check_database), ("redis", _check_redis), ("broker", _check_broker)):
-        if name == "broker" and checks["redis"] != "ok" and app.conf.broker_url == settings.REDIS_URL:
+        if name == "broker" and checks["redis"] != "ok" and celery_app.conf.broker_url == settings.REDIS_URL:
             checks[name] = checks["redis"]  # the same server, known down: no second wait
             continue
         try:
@@ -73,23 +72,15 @@ def home(request):
 def page_not_found(request, exception=None):
     """404 in the API's error format under /api/, the site's page elsewhere."""
     if request.path_info.startswith("/api/"):
-        from advocacy.tenancy.middleware import api_error
-
         return api_error(404, "not_found", "Not found.")
-    from django.views.defaults import page_not_found as default
-
-    return default(request, exception)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     """500 in the API's error format under /api/ (clients parse one format), the site's page elsewhere."""
     if request.path_info.startswith("/api/"):
-        from advocacy.tenancy.middleware import api_error
-
         return api_error(500, "server_error", "Something went wrong on our side. Please try again.")
-    from django.views.defaults import server_error as default
-
-    return default(request)
+    return defaults.server_error(request)
 
 
 def csrf_failure(request, reason=""):
@@ -97,8 +88,6 @@ def csrf_failure(request, reason=""):
     own page (what happened, nothing was saved, go back and try again) instead of Django's bare one. The
     page sets a fresh CSRF cookie, so the form works once reloaded. (Django has logged the reason.)"""
     if request.path_info.startswith("/api/"):
-        from advocacy.tenancy.middleware import api_error
-
         return api_error(403, "csrf_failed", "CSRF verification failed. Reload the page and try again.")
     referer = request.headers.get("referer", "")
     same_site = url_has_allowed_host_and_scheme(

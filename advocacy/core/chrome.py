@@ -121,8 +121,11 @@ def topbar(*, user, organization, memberships, mobile_nav: str, csrf_token) -> S
         current_id = organization.pk if organization is not None else None
         parts.append(
             '  <details class="menu switcher">\n'
-            '    <summary aria-label="Switch organization">\n'
-            f'      <span class="org-chip">{chip}</span>{icon_svg("chevron", 14)}\n'
+            # The name starts with what the chip shows (WCAG 2.5.3: a speech user says what they see);
+            # what the control does follows, for screen readers only.
+            "    <summary>\n"
+            f'      <span class="org-chip">{chip}</span><span class="visually-hidden">, switch organization</span>'
+            f"{icon_svg('chevron', 14)}\n"
             "    </summary>\n"
             '    <div class="menu-panel" role="menu">\n'
             '      <div class="menu-title">Your organizations</div>\n'
@@ -140,8 +143,9 @@ def topbar(*, user, organization, memberships, mobile_nav: str, csrf_token) -> S
     parts.append(
         '  <div class="topbar-spacer"></div>\n'
         '  <details class="menu user-menu">\n'
-        f'    <summary aria-label="Account menu"><span class="avatar">{escape(initials(user))}</span>'
-        f'<span class="user-name">{escape(user.display_name)}</span>{icon_svg("chevron", 14)}</summary>\n'
+        f'    <summary><span class="avatar" aria-hidden="true">{escape(initials(user))}</span>'
+        f'<span class="user-name">{escape(user.display_name)}</span><span class="visually-hidden">, account menu</span>'
+        f"{icon_svg('chevron', 14)}</summary>\n"
         '    <div class="menu-panel menu-right" role="menu">\n'
         f'      <div class="menu-title">{escape(user.email)}</div>\n'
         f'      <a role="menuitem" class="menu-item" href="{escape(urls["email"])}">Email addresses</a>\n'

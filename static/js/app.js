@@ -110,4 +110,39 @@
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });
+
+  // A table wider than its card scrolls inside it (.table-wrap), and so does wide preformatted text. While
+  // it does, a keyboard can reach it (tabindex=0, then the arrow keys scroll it) and a screen reader hears
+  // what it is: a region named after the table's caption or the heading of its card. Checked again when the
+  // window or the content changes.
+  function scrollRegionName(wrap) {
+    var caption = wrap.querySelector("caption");
+    var box = wrap.closest(".card, section") || document.querySelector("main");
+    var heading = caption || (box && box.querySelector("h1, h2, h3"));
+    var text = heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
+    var what = wrap.tagName === "PRE" ? "text" : "table";
+    return (text ? text + " (" + what + ", scrolls sideways)" : what[0].toUpperCase() + what.slice(1) + " (scrolls sideways)");
+  }
+  function markScrollableTables() {
+    document.querySelectorAll(".table-wrap, main pre").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", scrollRegionName(wrap));
+        wrap.dataset.scrollRegion = "yes";
+      } else if (!scrolls && wrap.dataset.scrollRegion === "yes") {
+        ["tabindex", "role", "aria-label", "data-scroll-region"].forEach(function (name) { wrap.removeAttribute(name); });
+      }
+    });
+  }
+  var scheduled = false;
+  function scheduleMark() {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(function () { scheduled = false; markScrollableTables(); });
+  }
+  document.addEventListener("DOMContentLoaded", markScrollableTables);
+  window.addEventListener("resize", scheduleMark);
+  document.addEventListener("htmx:afterSettle", scheduleMark);
 })();

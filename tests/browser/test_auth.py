@@ -59,7 +59,7 @@ def test_totp_setup_and_sign_in_with_a_code(person, org, new_page, sign_in, scre
     assert not console_errors, console_errors
 
     # sign out, then sign in again: the code is asked for
-    page.locator("summary[aria-label='Account menu']").click()
+    page.locator(".user-menu > summary").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
     page.fill("input[name=login]", person.email)

@@ -157,7 +157,7 @@ def reminders_run(*, organization, today: date | None = None) -> dict:
     ).select_related("policy")
     for version in versions:
         people = _pending_people(organization, version)
-        if version.due_on is not None and version.due_on < today:
+        if selectors.is_overdue(version, today):  # the rule the pages show
             claimed = _claim_reminders(
                 organization=organization, version=version, interval_key="overdue", people_qs=people
             )

@@ -91,3 +91,15 @@ def test_the_policy_page_and_the_export_use_the_same_rule(org, hr, employee, cli
     assert 'badge-danger">Overdue' in page
     export = client_for(hr).get(f"/o/{org.slug}/policies/{policy.pk}/versions/{version.pk}/report.csv")
     assert ",overdue," in b"".join(export.streaming_content).decode()
+
+
+@pytest.mark.parametrize("case", ["yesterday", "today"])
+def test_the_overdue_reminder_follows_the_same_rule(case, org, hr, employee, client_for):
+    days, _, expected = CASES[case]
+    policy, version = published_policy(org, actor=hr, title=f"Reminder due {case}")
+    set_due(org, version, days)
+    with organization_scope(org):
+        sent = services.reminders_run(organization=org, today=TODAY)
+    listing = client_for(employee).get(f"/o/{org.slug}/policies/").content.decode()
+    assert state_on(listing, f"Reminder due {case}") == expected
+    assert (sent["overdue"] > 0) == (expected == "overdue")

@@ -2,8 +2,9 @@
 files as experimental) on every page each role of a demo organization (`manage.py seed_demo`) reaches from
 the sidebar and the home page, and on one page of each kind those link to (a policy, a content item, a
 member, ...), at desktop width and at 390 px. Any violation fails the test, with the rule, the page and the
-first elements it found. One browser; one signed-in context per role; each page is loaded once and
-checked at both widths.
+first elements it found. Beyond axe: references to ids not on the page (aria-describedby, label for) and
+focus rings under 3:1. One browser; one signed-in context per role with a desktop tab and a 390 px tab that
+check the same page at once; a page whose menus and main part were both checked already is skipped.
 
 axe-core comes from the package index (axe-playwright-python ships axe.min.js); no network."""
 

@@ -223,7 +223,6 @@ def test_every_page_each_role_reaches_passes_axe_at_both_widths(browser, live_se
     print(f"in {elapsed:.1f} s; violations by rule (nodes): {counts}")
     assert failures == {}, f"axe found WCAG A/AA violations ({counts}) on {len(failures)} page views:\n{report}"
     assert visited >= 4 * 10 and checked >= 2 * 30, (visited, checked)  # the real menus of the four roles
-    assert elapsed < 90, f"the sweep took {elapsed:.0f} s"
 
 
 def test_the_sweep_catches_what_it_looks_for(browser, live_server, new_page):

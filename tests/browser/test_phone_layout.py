@@ -111,10 +111,9 @@ def test_every_page_a_member_reaches_fits_a_phone(browser, live_server, screensh
                                 details += 1
         finally:
             context.close()
-    elapsed = time.monotonic() - started
+    print(f"phone walk: {visited} pages in {time.monotonic() - started:.1f} s")  # reported, not asserted
     assert overflowing == {}, "wider than 390 px, or sticking out of a card: " + repr(overflowing)
     assert visited >= 4 * 10, visited  # the walk saw the real menus
-    assert elapsed < 60, f"the walk took {elapsed:.0f} s"
 
 
 def test_every_table_scrolls_inside_its_card():

@@ -30,6 +30,9 @@ _FEED_MODELS = (
 _ON = [On(f"content_library.{model}", scope=("organization_id",)) for model in _FEED_MODELS]
 
 feed_pages = Cached("content.feed-page", scope=("organization",), ttl=30, on=_ON)
+# the page's cards as rendered, per page content (ids, share counts, the member's networks): their
+# relative times are as old as the page's share counts at most
+feed_grids = Cached("content.feed-grid", scope=("organization",), ttl=30, on=_ON)
 feed_choices = Cached("content.feed-choices", scope=("organization",), ttl=600, on=_ON)
 my_networks = Cached(
     "content.my-networks",

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from advocacy.permissions import action_map
 from advocacy.tenancy.models import Membership, Team
@@ -365,12 +366,16 @@ class ReportPeoplePage:
 
     def __init__(self, *, organization, version, summary=None, team_id=None, status: str = "", search: str = ""):
         self.organization, self.summary = organization, summary
-        self.queryset = report_people(
-            organization=organization, version=version, team_id=team_id, status=status, search=search
-        ).values_list("user__full_name", "user__email", "team__name", "ack_at")
+        self.filters = {"version": version, "team_id": team_id, "status": status, "search": search}
         self.parts = None
         if summary is not None and not (search or "").strip():
             self.parts = ("people", version.pk, team_id or 0, status, int(is_overdue(version)))
+
+    @cached_property
+    def queryset(self):
+        """Built only when a page is read from the database (a cached page needs none)."""
+        people = report_people(organization=self.organization, **self.filters)
+        return people.values_list("user__full_name", "user__email", "team__name", "ack_at")
 
     def count(self) -> int:
         return self.queryset.count()

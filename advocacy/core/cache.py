@@ -83,6 +83,7 @@ __all__ = [
 ]
 
 _MISSING = object()
+_GENERATION = ":gen|"  # never in an entry key (parts with ":" or "|" are hashed)
 _prefetched: ContextVar[dict | None] = ContextVar("cache_prefetched", default=None)
 
 # --- declarations ---------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ class Cached:
 
     # keys
     def generation_key(self, scope: tuple) -> str:
-        return f"{self.name}:gen:{_join(scope)}"
+        return f"{self.name}{_GENERATION}{_join(scope)}"
 
     def entry_key(self, scope: tuple, *parts) -> str:
         if len(scope) != len(self.scope):
@@ -192,7 +193,10 @@ def _join(scope) -> str:
 
 
 def _digest(parts) -> str:
-    if all(isinstance(part, int | str) and ":" not in str(part) for part in parts) and len(parts) < 6:
+    if (
+        all(isinstance(part, int | str) and ":" not in str(part) and "|" not in str(part) for part in parts)
+        and len(parts) < 6
+    ):
         return _join(parts) or "-"
     return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
 
@@ -246,7 +250,9 @@ def _get_many(keys: list[str]) -> dict:
         return {}  # this process's writes are not all visible in Redis yet: nothing it holds is trusted
     store_ = _prefetched.get()
     if store_ is not None and all(key in store_ for key in keys):
-        values = {key: store_.pop(key) for key in keys}  # used once: a later read sees fresh data
+        # An entry is used once (a later read sees fresh data); a generation stays for the other entries
+        # of its scope read in this request, until a write of this request replaces it (_bump).
+        values = {key: store_[key] if _GENERATION in key else store_.pop(key) for key in keys}
         return {key: value for key, value in values.items() if value is not _MISSING}
     return cache.get_many(keys)
 
@@ -315,6 +321,10 @@ def _bump(generation_keys: set[str]) -> None:
     answer, the keys are kept (see "Redis down or hung is a miss" above): once in the outbox per write."""
     if not generation_keys:
         return
+    store_ = _prefetched.get()
+    if store_:
+        for key in generation_keys:
+            store_.pop(key, None)
     kept = []
 
     def renew():

@@ -43,11 +43,15 @@ def feed(request):
     hint = team_hint_key(org.pk)  # lets the next plain feed come with the membership
     if request.session.get(hint, False) != membership.team_id:
         request.session[hint] = membership.team_id
+    base = reverse("content_feed", kwargs={"org_slug": org.slug})
+    # what the rendered cards show (the grid's fragment cache, templates/content_library/feed.html)
+    shown = tuple((item["pk"], item["share_count"], tuple(item["my_networks"])) for item in page["items"])
     context = {
         "page": page,
         "items": page["items"],
         "choices": page["choices"],
-        "base": reverse("content_feed", kwargs={"org_slug": org.slug}),
+        "base": base,
+        "grid_key": (base, q, shown),
         "q": q,
         "sort": sort,
         "topic": topic,

@@ -139,6 +139,7 @@ def report(request, policy_id, version_id):
         "may_remind": may(request, "policies.remind") and version.status == PolicyVersion.Status.PUBLISHED,
         "export_query": request.GET.urlencode(),
         "counts": counts,
+        "fragment_key": (version.pk, summary["expires_at"], counts["is_overdue"]),
         "team_choices": summary["teams"],
         **_teams_needing_attention(counts, request.path),
     }

@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _card(body: str, title: str) -> str:
-    end = body.index(f">{title}<")
-    return body[body.rindex('class="card content-card"', 0, end) : end]
+    at = body.index(f">{title}<")
+    return body[body.rindex('class="card content-card"', 0, at) : body.index("</article>", at)]
 
 
 def test_feed_cards_say_how_long_ago_an_item_was_published(org, employee, client_for):

@@ -408,17 +408,9 @@ def _m2m_changed(sender, instance, action, model, pk_set, **kwargs):
     if not dependents:
         return
     keys = set()
-    for cached, on in dependents:  # a through row carries the organization like its two ends
-        if callable(on.scope):
-            continue
-        values = [getattr(instance, "organization_id", None) if f == "organization_id" else None for f in on.scope]
-        if None in values:
-            rows = sender.objects.unscoped() if hasattr(sender.objects, "unscoped") else sender.objects
-            source = next(f.attname for f in sender._meta.fields if f.related_model is type(instance))
-            scopes = set(rows.filter(**{source: instance.pk}).values_list(*on.scope).distinct())
-        else:
-            scopes = {tuple(values)}
-        keys |= {cached.generation_key(scope) for scope in scopes}
+    for cached, on in dependents:  # a through row's scope fields are on both its ends (the organization)
+        if not callable(on.scope):
+            keys.add(cached.generation_key(tuple(getattr(instance, field) for field in on.scope)))
     _bump(keys)
 
 

@@ -24,20 +24,24 @@ def _slugs(organization):
     return slugs
 
 
-def _members_of(organization):
-    """The members' switchers show the organization's name, wherever it is changed (the settings page,
-    in the organization's scope, or the operator's admin, in none)."""
+def _member_ids(organization_id: int, **filters) -> list[int]:
+    """User ids of an organization's members, read in its own scope wherever the write happens (in that
+    organization's request, or in the operator's admin, in none)."""
     active = current_organization()
-    if active is not None and active.pk == organization.pk:
-        return [(user_id,) for user_id in Membership.objects.values_list("user_id", flat=True)]
-    with organization_scope(organization):
-        return [(user_id,) for user_id in Membership.objects.values_list("user_id", flat=True)]
+    if active is not None and active.pk == organization_id:
+        return list(Membership.objects.filter(**filters).values_list("user_id", flat=True))
+    with organization_scope(Organization(pk=organization_id)):
+        return list(Membership.objects.filter(**filters).values_list("user_id", flat=True))
+
+
+def _members_of(organization):
+    """The members' switchers show the organization's name."""
+    return [(user_id,) for user_id in _member_ids(organization.pk)]
 
 
 def _team_members(team):
     """Before a team is renamed or deleted, while its members still point at it."""
-    members = Membership.objects.unscoped().filter(organization_id=team.organization_id, team_id=team.pk)
-    return [(team.organization_id, user_id) for user_id in members.values_list("user_id", flat=True)]
+    return [(team.organization_id, user_id) for user_id in _member_ids(team.organization_id, team_id=team.pk)]
 
 
 organization_by_slug_cache = Cached(

@@ -192,3 +192,16 @@ def test_values_round_trip_through_the_cache():
     cache.set_many({f"t:{k}": v for k, v in values.items()})
     assert cache.get_many([f"t:{k}" for k in values]) == {f"t:{k}": v for k, v in values.items()}
     assert cache.incr("t:int") == 43 and cache.get("t:int") == 43
+
+
+def test_a_renamed_team_shows_in_its_members_cached_memberships(org):
+    from advocacy.tenancy.selectors import membership_for_request
+    from tests.factories import MembershipFactory, TeamFactory
+
+    team = TeamFactory(organization=org, name="Old name")
+    member = MembershipFactory(organization=org, team=team)
+    with organization_scope(org):
+        assert membership_for_request(organization=org, user=member.user).team.name == "Old name"
+        team.name = "New name"
+        team.save()
+        assert membership_for_request(organization=org, user=member.user).team.name == "New name"

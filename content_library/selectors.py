@@ -435,7 +435,17 @@ def results(*, organization, content: ContentItem | None = None, campaign: Campa
 # --- the employee feed, cached (see caching.py) -------------------------------------------------------
 
 
+def campaign_for_reader(item, membership) -> Campaign | None:
+    """The campaign an item links to for this reader: a draft campaign is shown to content managers only
+    (its page answers 404 to everyone else)."""
+    campaign = item.campaign if item.campaign_id else None
+    if campaign is None or campaign.status != Campaign.Status.DRAFT:
+        return campaign
+    return campaign if membership is not None and membership.may("content.manage") else None
+
+
 def _feed_row(item, *, searched: bool) -> dict:
+    campaign = campaign_for_reader(item, None)
     summary = item.summary
     if len(summary) > 220:
         summary = summary[:219].rstrip() + "…"
@@ -450,8 +460,9 @@ def _feed_row(item, *, searched: bool) -> dict:
         "has_image": bool(item.image),
         "image_url": item.image_url,
         "initial": item.title[:1].upper(),
-        "campaign_id": item.campaign_id,
-        "campaign_name": item.campaign.name if item.campaign_id else "",
+        # A draft campaign's page answers 404 to members: the feed names only campaigns they may open.
+        "campaign_id": campaign.pk if campaign else None,
+        "campaign_name": campaign.name if campaign else "",
         "publish_at": item.publish_at,
         "expires_at": item.expires_at,
         "tags": [(tag.pk, tag.name, tag.is_campaign) for tag in item.hashtags.all()],

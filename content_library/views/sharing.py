@@ -40,6 +40,7 @@ def _share_panel_context(request, item, *, network=None, caption=None, form=None
         )
     return {
         "item": item,
+        "campaign": selectors.campaign_for_reader(item, request.membership),
         "tabs": tabs,
         "network": network,
         "caption": caption if caption is not None else next(t["suggested"] for t in tabs if t["active"]),

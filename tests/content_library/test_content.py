@@ -353,6 +353,35 @@ def test_feed_filters_by_hashtag_topic_and_campaign(org, admin, employee, client
     assert a.pk
 
 
+def test_a_published_item_links_to_its_campaign_only_once_members_may_open_it(org, admin, employee, client_for):
+    """A published item of a draft campaign: its page answers 404 to members, so neither the feed, a hashtag
+    page nor the item's page links to it; its managers still get the link; launched, everyone does."""
+    tag = HashtagFactory(organization=org, name="Launch", key="launch")
+    with organization_scope(org):
+        campaign = services.campaign_create(organization=org, actor=admin, name="Secret launch")
+    item = create(org, admin, title="Teaser", hashtag_ids=[tag.pk], campaign_id=campaign.pk)
+    with organization_scope(org):
+        services.content_publish(organization=org, actor=admin, content=item)
+    campaign_url = f"/o/{org.slug}/content/campaigns/{campaign.pk}/"
+    pages = [
+        f"/o/{org.slug}/content/",
+        f"/o/{org.slug}/content/hashtags/{tag.pk}/",
+        f"/o/{org.slug}/content/items/{item.pk}/",
+    ]
+    assert campaign_url in client_for(admin).get(pages[2]).content.decode()
+    member = client_for(employee)  # one test client: signed in as the member from here on
+    assert member.get(campaign_url).status_code == 404
+    for page in pages:
+        body = member.get(page).content.decode()
+        assert "Teaser" in body, page
+        assert campaign_url not in body and "Secret launch" not in body, page
+    with organization_scope(org):
+        services.campaign_launch(organization=org, actor=admin, campaign=campaign)
+    assert member.get(campaign_url).status_code == 200
+    for page in pages:
+        assert campaign_url in member.get(page).content.decode(), page
+
+
 def test_search_is_ranked_and_highlights_safely(org, employee, client_for):
     ContentItemFactory(
         organization=org, title="Hiring engineers in Berlin", summary="We are hiring <script>alert(1)</script>"

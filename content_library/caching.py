@@ -3,7 +3,7 @@
 - `feed_pages`: the rows of a feed page (data, never HTML) per team and filters, stale on any write to
   what the feed shows; share counts and the time window (publish and expiry times) follow the short
   lifetime, and expired items are also dropped when the page is shown;
-- `feed_choices`: the filter choices;
+- `feed_filters`: the filter form's choices as rendered, per selection (a template fragment);
 - `my_networks`: a member's shared networks for the items of one page ("You shared on ..."), stale
   when one of their shares changes status or network.
 
@@ -33,7 +33,8 @@ feed_pages = Cached("content.feed-page", scope=("organization",), ttl=30, on=_ON
 # the page's cards as rendered, per page content (ids, share counts, the member's networks): their
 # relative times are as old as the page's share counts at most
 feed_grids = Cached("content.feed-grid", scope=("organization",), ttl=30, on=_ON)
-feed_choices = Cached("content.feed-choices", scope=("organization",), ttl=600, on=_ON)
+# the filter form's <option>s as rendered (templates/content_library/feed.html), per selection
+feed_filters = Cached("content.feed-filters", scope=("organization",), ttl=600, on=_ON)
 my_networks = Cached(
     "content.my-networks",
     scope=("organization", "user"),
@@ -47,6 +48,11 @@ def page_parts(*, team_id, slug: str, q="", topic_id=None, hashtag_id=None, camp
     return (team_id or 0, q, topic_id, hashtag_id, campaign_id, sort, str(page or 1), PAGE_SIZE, slug)
 
 
+def filter_parts(*, topic_id=None, hashtag_id=None, campaign_id=None):
+    """What the filter form's fragment is keyed by: the selected choices."""
+    return ((topic_id or 0, hashtag_id or 0, campaign_id or 0),)
+
+
 def team_hint_key(organization_id) -> str:
     """Where the session remembers the member's team (a session key, not a cache key)."""
     return f"feed-team:{organization_id}"
@@ -54,7 +60,7 @@ def team_hint_key(organization_id) -> str:
 
 @request_prefetch
 def request_keys(request, organization, user_id: int, subpath: str) -> list[str]:
-    """The plain feed's page, choices and the member's networks for it (no search, no filter, page 1)."""
+    """The plain feed's page, filter form and the member's networks for it (no search, no filter, page 1)."""
     if subpath != "content/" or request.GET or not request.path_info.startswith("/o/"):  # pages, not the API
         return []
     hint = request.session.get(team_hint_key(organization.pk), False)
@@ -63,4 +69,4 @@ def request_keys(request, organization, user_id: int, subpath: str) -> list[str]
     parts = page_parts(team_id=hint, slug=organization.slug)
     scope = (organization.pk,)
     mine = my_networks.keys((organization.pk, user_id), *parts)
-    return feed_pages.keys(scope, *parts) + feed_choices.keys(scope) + mine
+    return feed_pages.keys(scope, *parts) + feed_filters.keys(scope, *filter_parts()) + mine

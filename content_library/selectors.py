@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from advocacy.core.cache import read
 
-from .caching import PAGE_SIZE, feed_choices, feed_pages, my_networks, page_parts
+from .caching import PAGE_SIZE, feed_pages, my_networks, page_parts
 from .models import (
     Campaign,
     CampaignTeam,
@@ -278,12 +278,15 @@ def revision_list(*, organization, status: str = ""):
 
 
 def filter_choices(*, organization) -> dict:
+    """The feed's filter choices as (pk, label) pairs; read only when the filter form's cached fragment
+    (content_library.caching.feed_filters) is missing or stale."""
+    topics = Topic.objects.filter(organization=organization).order_by("name").values_list("pk", "name")
+    hashtags = Hashtag.objects.filter(organization=organization).order_by("key").values_list("pk", "name")
+    campaigns = Campaign.objects.filter(organization=organization, status=Campaign.Status.ACTIVE).order_by("name")
     return {
-        "topics": list(Topic.objects.filter(organization=organization).order_by("name")),
-        "hashtags": list(Hashtag.objects.filter(organization=organization).order_by("key")),
-        "campaigns": list(
-            Campaign.objects.filter(organization=organization, status=Campaign.Status.ACTIVE).order_by("name")
-        ),
+        "topics": list(topics),
+        "hashtags": [(pk, f"#{name}") for pk, name in hashtags],
+        "campaigns": list(campaigns.values_list("pk", "name")),
     }
 
 
@@ -512,8 +515,8 @@ def feed_page(
     sort: str = "newest",
     page_number=1,
 ) -> dict:
-    """One page of the employee feed as plain rows (each with the member's `my_networks`), its pager
-    figures and the filter choices. Warm: one cache round trip (fetched with the membership for the plain
+    """One page of the employee feed as plain rows (each with the member's `my_networks`) and its pager
+    figures. Warm: one cache round trip (fetched with the membership for the plain
     feed) and no SQL; cold: a constant number of queries whatever the library's size."""
     parts = page_parts(
         team_id=getattr(membership, "team_id", None),
@@ -526,9 +529,7 @@ def feed_page(
         page=page_number,
     )
     scope = (organization.pk,)
-    page_entry, choices_entry, mine_entry = read(
-        [(feed_pages, scope, parts), (feed_choices, scope, ()), (my_networks, (organization.pk, user.pk), parts)]
-    )
+    page_entry, mine_entry = read([(feed_pages, scope, parts), (my_networks, (organization.pk, user.pk), parts)])
     page = page_entry.value
     if page is None:
         page = _build_feed_page(
@@ -542,16 +543,6 @@ def feed_page(
             page_number=page_number,
         )
         page_entry.store(page)
-    choices = choices_entry.value
-    if choices is None:  # (pk, label) pairs: plain tuples unpickle far faster than model instances
-        found = filter_choices(organization=organization)
-        choices = {
-            "topics": [(t.pk, t.name) for t in found["topics"]],
-            "hashtags": [(h.pk, f"#{h.name}") for h in found["hashtags"]],
-            "campaigns": [(c.pk, c.name) for c in found["campaigns"]],
-        }
-        choices_entry.store(choices)
-
     # The member's shared networks, for this page's items only (a member with thousands of shares must
     # not make every page load them), kept with the page's item ids they were read for.
     ids = [row["pk"] for row in page["rows"]]
@@ -569,4 +560,4 @@ def feed_page(
         for row in page["rows"]
         if row["expires_at"] is None or row["expires_at"] > now
     ]
-    return {**page, "items": items, "choices": choices}
+    return {**page, "items": items}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.shortcuts import render
 from django.urls import reverse
 
 from advocacy.tenancy.decorators import org_view
 
 from .. import selectors
-from ..caching import team_hint_key
+from ..caching import filter_parts, team_hint_key
 from .common import optional
 
 
@@ -49,7 +51,11 @@ def feed(request):
     context = {
         "page": page,
         "items": page["items"],
-        "choices": page["choices"],
+        # read only when the filter form's fragment is missing (a template calls a callable)
+        "choices": cache(lambda: selectors.filter_choices(organization=org)),
+        "filter_key": filter_parts(
+            topic_id=topic and topic.pk, hashtag_id=hashtag and hashtag.pk, campaign_id=campaign and campaign.pk
+        )[0],
         "base": base,
         "grid_key": (base, q, shown),
         "q": q,

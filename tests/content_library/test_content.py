@@ -382,6 +382,29 @@ def test_a_published_item_links_to_its_campaign_only_once_members_may_open_it(or
         assert campaign_url in member.get(page).content.decode(), page
 
 
+def test_the_feed_filter_form_shows_new_choices_and_keeps_the_selection(org, admin, employee, client_for):
+    """The filter form is a cached fragment: a new topic or a launched campaign shows at once, the chosen
+    option stays selected, and a draft campaign is never offered."""
+    with organization_scope(org):
+        old = services.topic_create(organization=org, actor=admin, name="Old topic")
+        draft = services.campaign_create(organization=org, actor=admin, name="Quiet draft")
+    client = client_for(employee)
+    feed = f"/o/{org.slug}/content/"
+    assert "Old topic" in client.get(feed).content.decode()
+    with organization_scope(org):
+        new = services.topic_create(organization=org, actor=admin, name="New <topic>")
+    body = client.get(feed).content.decode()
+    assert f'<option value="{new.pk}">New &lt;topic&gt;</option>' in body
+    assert "Quiet draft" not in body
+    assert (
+        f'<option value="{old.pk}" selected>Old topic</option>' in client.get(feed, {"topic": old.pk}).content.decode()
+    )
+    assert f'<option value="{old.pk}">Old topic</option>' in client.get(feed).content.decode()
+    with organization_scope(org):
+        services.campaign_launch(organization=org, actor=admin, campaign=draft)
+    assert f'<option value="{draft.pk}">Quiet draft</option>' in client.get(feed).content.decode()
+
+
 def test_search_is_ranked_and_highlights_safely(org, employee, client_for):
     ContentItemFactory(
         organization=org, title="Hiring engineers in Berlin", summary="We are hiring <script>alert(1)</script>"

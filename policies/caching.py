@@ -3,6 +3,8 @@ list (per member) and the acknowledgement report (per version), stale on any wri
 tables, the organization's memberships and teams, its settings, or a person's name or address; the
 lifetime covers what time alone changes (an acknowledgement whose refresh period runs out)."""
 
+import re
+
 from advocacy.core.cache import Cached, On, request_prefetch
 from advocacy.tenancy.context import user_scope
 from advocacy.tenancy.models import Membership
@@ -41,9 +43,21 @@ report_fragments = Cached("policies.report-fragment", scope=("organization",), t
 report_cache = Cached("policies.report", scope=("organization",), ttl=REPORT_TTL, on=_ON)
 
 
+REPORT_PATH = re.compile(r"policies/\d+/versions/(?P<version_id>\d+)/report/")
+
+
+def report_summary_keys(organization_id: int, version_id: int) -> list[str]:
+    """The report summary's entry (selectors.report_summary reads it under these parts)."""
+    return report_cache.keys((organization_id,), "summary", version_id)
+
+
 @request_prefetch
 def request_keys(request, organization, user_id: int, subpath: str) -> list[str]:
-    """On the organization's home page (subpath ""), the member's onboarding banner."""
+    """On the organization's home page (subpath ""), the member's onboarding banner; on a version's
+    acknowledgement report, its summary."""
     if subpath == "":
         return pending_cache.keys((organization.pk,), user_id)
+    report = REPORT_PATH.fullmatch(subpath)
+    if report and len(report["version_id"]) < 12:
+        return report_summary_keys(organization.pk, int(report["version_id"]))
     return []

@@ -265,3 +265,19 @@ def test_cached_pages_of_people_follow_names_and_acknowledgements(org, hr, emplo
         membership = Membership.objects.get(organization=org, user=employee)
         membership_deactivate(organization=org, actor=hr, membership=membership)
     assert "Renamed Person" not in _page(client, org, policy, version).content.decode()
+
+
+def test_a_warm_report_reads_redis_four_times(org, hr, client_for, redis_commands):
+    """Before the view, the organization and session, then the member, the person and the report's summary
+    (fetched with them, its address names the version); in the view the page of people; while rendering,
+    every cached fragment of the page (the by-team card, the two team lists) in one more."""
+    team = TeamFactory(organization=org, name="Field")
+    MembershipFactory(organization=org, user=UserFactory(), team=team)
+    policy, version = published_policy(org, actor=hr)
+    client = client_for(hr)
+    for _ in range(3):  # versioned entries are stored from the second read on
+        _page(client, org, policy, version, f"?team={team.pk}")
+    redis_commands.clear()
+    page = _page(client, org, policy, version, f"?team={team.pk}")
+    assert redis_commands == ["MGET", "MGET", "MGET", "MGET"]
+    assert b"Field" in page.content and b"1 match<" in page.content

@@ -5,12 +5,15 @@
 
 The first argument names a declared `Cached`; the next ones are its scope ids, then the parts of the
 key. The fragment is rendered by the template engine and kept until a write its declaration names makes
-it stale (like Django's `{% cache %}`, keyed by the contract's generation). A view may prefetch the keys
-of a page's fragments (`Cached.keys`) so they all come in one round trip."""
+it stale (like Django's `{% cache %}`, keyed by the contract's generation). The first fragment a page
+renders fetches the entries of every fragment of that page in one round trip (those whose key the page's
+context already gives; one inside a loop is read on its own)."""
+
+from weakref import WeakKeyDictionary
 
 from django import template
 
-from advocacy.core.cache import declarations
+from advocacy.core.cache import declarations, prefetch
 
 register = template.Library()
 
@@ -19,13 +22,36 @@ class FragmentNode(template.Node):
     def __init__(self, nodelist, name, values):
         self.nodelist, self.name, self.values = nodelist, name, values
 
-    def render(self, context):
+    def target(self, context) -> tuple:
         cached = declarations()[self.name.resolve(context)]
         values = [value.resolve(context) for value in self.values]
         size = len(cached.scope)
-        return cached.get_or_compute(
-            tuple(values[:size]), *values[size:], compute=lambda: self.nodelist.render(context)
-        )
+        return cached, tuple(values[:size]), values[size:]
+
+    def render(self, context):
+        if context.template is not None:
+            _prefetch_page(context)
+        cached, scope, parts = self.target(context)
+        return cached.get_or_compute(scope, *parts, compute=lambda: self.nodelist.render(context))
+
+
+_NODES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _prefetch_page(context) -> None:
+    """Every fragment of the page being rendered, in one round trip, the first time one renders."""
+    page = context.render_context.dicts[0]  # the whole render's layer (an include pushes its own)
+    if page.get(_prefetch_page):
+        return
+    page[_prefetch_page] = True
+    nodes = _NODES.get(context.template)
+    if nodes is None:  # once per compiled template (the cached loader keeps them)
+        nodes = _NODES[context.template] = context.template.nodelist.get_nodes_by_type(FragmentNode)
+    keys = []
+    for node in nodes:
+        cached, scope, parts = node.target(context)
+        keys += cached.keys(scope, *parts)
+    prefetch(keys)
 
 
 @register.tag("cachedfragment")

@@ -2,7 +2,7 @@
 the tracked link; suggest; curators create, publish and approve. Role checks from the permission map."""
 
 from django.utils.html import format_html, format_html_join
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -24,13 +24,7 @@ def _refusal(exc: services.ShareRefused):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="The content feed (published items for your team); `q` searches, ranked, with highlights",
-        parameters=[
-            OpenApiParameter("q", str),
-            OpenApiParameter("topic", int),
-            OpenApiParameter("hashtag", int),
-            OpenApiParameter("campaign", int),
-        ],
+        summary="The content feed (published items for your team); `q` searches, ranked, with highlights"
     ),
     retrieve=extend_schema(summary="A content item"),
     create=extend_schema(summary="Create a content item (draft)", request=s.ContentInputSerializer),

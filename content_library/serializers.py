@@ -2,9 +2,27 @@
 
 from rest_framework import serializers
 
+from advocacy.api.inputs import JsonInput
+
 from .models import Campaign, ContentItem, ContentRevision, Hashtag, Share
 from .networks import Network
 from .services import share_intent
+
+
+class OptionalUrlField(serializers.URLField):
+    """A web address, or null where there is none (the column stores "" for none)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+def _captions(**kwargs):
+    return serializers.DictField(
+        child=serializers.CharField(), help_text="Suggested caption per network (linkedin, x, ...).", **kwargs
+    )
 
 
 class HashtagSerializer(serializers.ModelSerializer):
@@ -37,7 +55,10 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 class ContentSerializer(serializers.ModelSerializer):
     hashtags = HashtagSerializer(many=True, read_only=True)
-    campaign = serializers.PrimaryKeyRelatedField(read_only=True)
+    url = OptionalUrlField(help_text="The page to share; null for a text post or a graphic.")
+    image_url = OptionalUrlField(help_text="Preview image found on the linked page, if any.")
+    captions = _captions(read_only=True)
+    campaign = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     status = serializers.CharField(source="effective_status", read_only=True)
     topics = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
@@ -73,13 +94,35 @@ class SearchResultSerializer(ContentSerializer):
         read_only_fields = fields
 
 
-class ContentInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ContentItem.Kind.choices, default=ContentItem.Kind.LINK)
+# A graphic needs its picture uploaded, which the API does not take: it creates links and text posts.
+API_KINDS = [(k, label) for k, label in ContentItem.Kind.choices if k != ContentItem.Kind.FILE]
+
+
+class ContentInputSerializer(JsonInput):
+    kind = serializers.ChoiceField(choices=API_KINDS, default=ContentItem.Kind.LINK)
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
-    url = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-    image_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-    captions = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
+    url = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="The page to share, starting with http:// or https://; required for a link, empty for a text post.",
+    )
+    image_url = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="A preview image, starting with http:// or https://, or empty.",
+    )
+    captions = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="Suggested caption per network (linkedin, x, facebook, mastodon, bluesky; others are ignored), "
+        "each within that network's length with the tracked link counted.",
+    )
     topic_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     hashtag_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     team_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -88,20 +131,23 @@ class ContentInputSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class SuggestionInputSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=1000)
+class SuggestionInputSerializer(JsonInput):
+    url = serializers.CharField(max_length=1000, help_text="The page to suggest, starting with http:// or https://.")
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=3000)
 
 
-class ShareInputSerializer(serializers.Serializer):
+class ShareInputSerializer(JsonInput):
     network = serializers.ChoiceField(choices=Network.choices)
     caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=63206)
 
 
 class ShareSerializer(serializers.ModelSerializer):
-    tracked_link = serializers.CharField(source="short_url", read_only=True)
+    tracked_link = OptionalUrlField(
+        source="short_url", help_text="The link to post (it counts clicks); null for a text post."
+    )
+    destination = OptionalUrlField(help_text="Where the tracked link leads (with campaign tags); null for a text post.")
     intent_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -125,7 +171,11 @@ class ShareSerializer(serializers.ModelSerializer):
 
 
 class RevisionSerializer(serializers.ModelSerializer):
-    author = serializers.EmailField(source="author.email", read_only=True, default="")
+    author = serializers.EmailField(
+        source="author.email", read_only=True, allow_null=True, default=None, help_text="null once the account is gone."
+    )
+    url = OptionalUrlField()
+    captions = _captions(read_only=True)
 
     class Meta:
         model = ContentRevision
@@ -145,12 +195,17 @@ class RevisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RejectInputSerializer(serializers.Serializer):
+class RejectInputSerializer(JsonInput):
     reason = serializers.CharField(max_length=2000)
 
 
 class ContentFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    topic = serializers.IntegerField(required=False)
-    hashtag = serializers.IntegerField(required=False)
-    campaign = serializers.IntegerField(required=False)
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Search words: the best 50 matches, ranked, with `rank` and highlighted title and summary.",
+    )
+    topic = serializers.IntegerField(required=False, help_text="Items of this topic.")
+    hashtag = serializers.IntegerField(required=False, help_text="Items with this hashtag.")
+    campaign = serializers.IntegerField(required=False, help_text="Items of this campaign.")

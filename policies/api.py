@@ -3,14 +3,15 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from advocacy.api.base import OrganizationViewSet
 from advocacy.api.pagination import CursorPagination
-from advocacy.tenancy.selectors import get_team_for_org
+from advocacy.api.schema import ErrorSerializer
+from advocacy.api.serializers import FILTER_TEAM_MISSING, OrganizationTeamField
 
 from . import selectors, services
 from .models import Policy, PolicyVersion
@@ -43,6 +44,16 @@ class PeoplePagination(CursorPagination):
     ordering = "pk"
 
 
+class ReportFilterSerializer(serializers.Serializer):
+    team = OrganizationTeamField(
+        allow_null=False, help_text="People of this team.", error_messages={"null": FILTER_TEAM_MISSING}
+    )
+    status = serializers.ChoiceField(
+        choices=["acknowledged", "pending", "overdue"], required=False, help_text="People in this state only."
+    )
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Part of a name or email.")
+
+
 class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
     """Versions of one policy. Drafts only for HR authors."""
 
@@ -72,7 +83,15 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
             include_drafts=self.membership.may("policies.author"),
         ).select_related("policy")
 
-    @extend_schema(request=AcknowledgeInputSerializer, responses={201: AcknowledgeOutputSerializer})
+    @extend_schema(
+        request=AcknowledgeInputSerializer,
+        responses={
+            201: OpenApiResponse(AcknowledgeOutputSerializer, description="Acknowledged."),
+            200: OpenApiResponse(
+                AcknowledgeOutputSerializer, description="Not acknowledged: the quiz was failed (the attempt is kept)."
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, *args, **kwargs):
         version = self.get_object()
@@ -113,34 +132,46 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
         return Response(VersionSerializer(version).data)
 
     @extend_schema(
-        responses=inline_serializer(
-            "PolicyReport",
-            {
-                "total": serializers.IntegerField(),
-                "acknowledged": serializers.IntegerField(),
-                "pending": serializers.IntegerField(),
-                "overdue": serializers.IntegerField(),
-                "percent": serializers.IntegerField(),
-                "teams": TeamCountSerializer(many=True),
-                "people": ReportPersonSerializer(many=True),
-                "next": serializers.CharField(allow_null=True),
-            },
-        )
+        parameters=[
+            ReportFilterSerializer,
+            OpenApiParameter("cursor", str, description="The pagination cursor value."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": PeoplePagination.max_page_size},
+                description=f"People per page ({PeoplePagination.page_size} unless given).",
+            ),
+        ],
+        responses={
+            400: OpenApiResponse(ErrorSerializer, description="A bad filter, or a draft (drafts have no report)."),
+            200: inline_serializer(
+                "PolicyReport",
+                {
+                    "total": serializers.IntegerField(),
+                    "acknowledged": serializers.IntegerField(),
+                    "pending": serializers.IntegerField(),
+                    "overdue": serializers.IntegerField(),
+                    "percent": serializers.IntegerField(),
+                    "teams": TeamCountSerializer(many=True),
+                    "people": ReportPersonSerializer(many=True),
+                    "next": serializers.URLField(allow_null=True, help_text="The next page of people, or null."),
+                },
+            ),
+        },
     )
     @action(detail=True, methods=["get"])
     def report(self, request, *args, **kwargs):
         version = self.get_object()
         if not version.is_frozen:
             raise ValidationError("Drafts have no acknowledgements.")
-        team_id = request.query_params.get("team")
-        team = get_team_for_org(self.organization, team_id) if team_id else None
-        status_filter = request.query_params.get("status", "")
+        filters = ReportFilterSerializer(data=request.query_params.dict(), context=self.get_serializer_context())
+        filters.is_valid(raise_exception=True)
+        team = filters.validated_data.get("team")
         people = selectors.report_people(
             organization=self.organization,
             version=version,
             team_id=team.pk if team else None,
-            status=status_filter if status_filter in ("acknowledged", "pending", "overdue") else "",
-            search=request.query_params.get("q", "")[:100],
+            status=filters.validated_data.get("status", ""),
+            search=filters.validated_data.get("q", ""),
         )
         paginator = PeoplePagination()
         page = paginator.paginate_queryset(people, request, view=self)

@@ -1,5 +1,8 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from advocacy.api.inputs import JsonInput
 
 from .markup import parse_quiz
 from .models import Policy, PolicyKind, PolicyVersion
@@ -9,12 +12,15 @@ class VersionSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = PolicyVersion
         fields = ["id", "number", "status", "title", "change_kind", "published_at", "due_on", "content_sha256"]
+        read_only_fields = fields
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(choices=PolicyKind.choices)
-    current_version = VersionSummarySerializer(read_only=True)
-    acknowledged = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=PolicyKind.choices, read_only=True)
+    current_version = VersionSummarySerializer(
+        read_only=True, allow_null=True, help_text="The published version people acknowledge; null before the first."
+    )
+    acknowledged = serializers.SerializerMethodField(help_text="Whether you acknowledged it; null for staff lists.")
     review_overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -32,6 +38,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "current_version",
             "acknowledged",
         ]
+        read_only_fields = fields
 
     def get_acknowledged(self, obj) -> bool | None:
         return getattr(obj, "acked", None)
@@ -66,7 +73,9 @@ class VersionSerializer(serializers.ModelSerializer):
             "pass_mark",
             "quiz",
         ]
+        read_only_fields = fields
 
+    @extend_schema_field(QuizQuestionSerializer(many=True))
     def get_quiz(self, obj) -> list[dict]:
         """The questions and choices, never the right answers."""
         if not obj.has_quiz:
@@ -74,7 +83,7 @@ class VersionSerializer(serializers.ModelSerializer):
         return [{"prompt": q.prompt, "choices": list(q.choices)} for q in parse_quiz(obj.quiz_source)]
 
 
-class AcknowledgeInputSerializer(serializers.Serializer):
+class AcknowledgeInputSerializer(JsonInput):
     quiz_answers = serializers.ListField(
         child=serializers.IntegerField(min_value=0), required=False, allow_empty=True, max_length=50
     )
@@ -90,7 +99,7 @@ class AcknowledgeOutputSerializer(serializers.Serializer):
     quiz_passed = serializers.BooleanField(allow_null=True)
 
 
-class PublishInputSerializer(serializers.Serializer):
+class PublishInputSerializer(JsonInput):
     change_kind = serializers.ChoiceField(choices=PolicyVersion.ChangeKind.choices)
     due_on = serializers.DateField(required=False, allow_null=True)
     review_due_on = serializers.DateField(required=False, allow_null=True)

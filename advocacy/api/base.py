@@ -89,10 +89,11 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         return queryset.filter(organization=self.organization)
 
     def list_filters(self) -> dict:
-        """The list's query-string filters, validated (400 on bad input; empty values mean no filter)."""
+        """The list's query-string filters, validated: 400 on bad input, an empty value included (`?team=` is
+        no team id; leave the parameter out for no filter)."""
         if self.filter_serializer_class is None:
             return {}
-        params = {key: value for key, value in self.request.query_params.items() if value != ""}
+        params = self.request.query_params.dict()
         filters = self.filter_serializer_class(data=params, context=self.get_serializer_context())
         filters.is_valid(raise_exception=True)
         return filters.validated_data

@@ -29,6 +29,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        media_type = (exc.args[0] if exc.args else "").split(";")[0] or "(none)"
+        exc = exceptions.UnsupportedMediaType(
+            media_type, detail=f"Send the request body as JSON (Content-Type: application/json), not {media_type}."
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

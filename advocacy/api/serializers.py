@@ -9,6 +9,8 @@ from rest_framework import serializers
 from advocacy.permissions import Role
 from advocacy.tenancy.models import Invitation, Membership, Organization, Team
 
+from .inputs import JsonInput
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class OrganizationTeamField(serializers.PrimaryKeyRelatedField):
@@ -29,6 +31,8 @@ class OrganizationTeamField(serializers.PrimaryKeyRelatedField):
 def _roles_field(**kwargs):
     return serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=False, **kwargs)
 
+
+FILTER_TEAM_MISSING = "Give a team id, or leave team out."
 
 INVITATION_STATUSES = [("pending", "Pending"), ("accepted", "Accepted"), ("revoked", "Revoked"), ("expired", "Expired")]
 
@@ -127,7 +131,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return YourMembershipSerializer(self.context["membership"]).data
 
 
-class OrganizationUpdateSerializer(serializers.Serializer):
+class OrganizationUpdateSerializer(JsonInput):
     name = serializers.CharField(max_length=120, required=False)
     require_mfa_for_staff = serializers.BooleanField(required=False)
 
@@ -149,13 +153,15 @@ class MemberSerializer(serializers.ModelSerializer):
 class MemberFilterSerializer(serializers.Serializer):
     search = serializers.CharField(required=False, allow_blank=True, help_text="Part of the name or email.")
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    team = OrganizationTeamField(allow_null=False, help_text="Members of this team.")
+    team = OrganizationTeamField(
+        allow_null=False, help_text="Members of this team.", error_messages={"null": FILTER_TEAM_MISSING}
+    )
     is_active = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="Omit for active and deactivated members alike."
+        required=False, help_text="Active (true) or deactivated (false) members only; omit for both."
     )
 
 
-class MemberUpdateSerializer(serializers.Serializer):
+class MemberUpdateSerializer(JsonInput):
     roles = _roles_field(required=False)
     team = OrganizationTeamField(help_text="A team of this organization, or null for none.")
     title = serializers.CharField(max_length=120, required=False, allow_blank=True)
@@ -173,9 +179,11 @@ class TeamSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TeamInputSerializer(serializers.Serializer):
+class TeamInputSerializer(JsonInput):
     name = serializers.CharField(max_length=80)
-    description = serializers.CharField(max_length=240, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=240, required=False, allow_blank=True, help_text="Empty when left out of a new team."
+    )
 
 
 # --- invitations ----------------------------------------------------------------------------------
@@ -211,7 +219,7 @@ class InvitationFilterSerializer(serializers.Serializer):
     )
 
 
-class InvitationCreateSerializer(serializers.Serializer):
+class InvitationCreateSerializer(JsonInput):
     email = serializers.EmailField()
     roles = _roles_field(required=False, default=[Role.EMPLOYEE.value])
     team = OrganizationTeamField(help_text="A team of this organization the person joins on acceptance.")

@@ -23,10 +23,11 @@ def api():
 
 @pytest.fixture
 def make_token(db):
-    """make_token(user, organization) -> the raw secret of a new personal API token."""
+    """make_token(user, organization, raw=None) -> the raw secret of a new personal API token (`raw` picks the
+    secret, for a client configured before the test data exists)."""
 
-    def make(user, organization, **extra):
-        raw = ApiToken.generate_key()
+    def make(user, organization, raw=None, **extra):
+        raw = raw or ApiToken.generate_key()
         ApiToken.objects.create(
             user=user,
             organization=organization,

@@ -51,7 +51,16 @@ def test_list_filters(api, org, admin, employee, hr, team):
     assert emails(search="hr@acme") == {hr.email}
     assert emails(role="admin") == {admin.email}
     assert emails(team=team.pk) == {tagged.user.email}
-    assert emails(team="") == {admin.email, employee.email, hr.email, tagged.user.email}  # empty = no filter
+    assert emails() == {admin.email, employee.email, hr.email, tagged.user.email}  # left out = no filter
+
+
+def test_an_empty_filter_is_400_not_ignored(api, org, admin):
+    client = api(admin)
+    for name in ("team", "role", "is_active"):
+        response = client.get(url(org), {name: ""})
+        assert response.status_code == 400, name
+        assert name in error_of(response)["details"]
+    assert error_of(client.get(url(org), {"team": ""}))["details"]["team"] == ["Give a team id, or leave team out."]
 
 
 def test_is_active_filter(api, org, admin, employee, read, in_org):

@@ -9,6 +9,9 @@ from tests.content_library.factories import CampaignFactory, ContentItemFactory,
 pytestmark = pytest.mark.django_db
 
 
+JSON = "application/json"  # the API takes JSON request bodies only
+
+
 def api(org, path=""):
     return f"/api/v1/o/{org.slug}/content/{path}"
 
@@ -31,7 +34,9 @@ def test_list_search_and_read(org, employee, client_for):
 def test_share_and_confirm(org, employee, client_for):
     item = ContentItemFactory(organization=org)
     client = client_for(employee)
-    created = client.post(api(org, f"items/{item.pk}/share/"), {"network": "x", "caption": "Read this"})
+    created = client.post(
+        api(org, f"items/{item.pk}/share/"), {"network": "x", "caption": "Read this"}, content_type=JSON
+    )
     assert created.status_code == 201
     body = created.json()
     assert "/l/" in body["tracked_link"] and body["intent_url"].startswith("https://x.com/intent/post?")
@@ -46,7 +51,8 @@ def test_share_and_confirm(org, employee, client_for):
 def test_employee_cannot_create_or_publish_and_nothing_changes(org, employee, client_for):
     draft = ContentItemFactory(organization=org, status="draft")
     client = client_for(employee)
-    assert client.post(api(org, "items/"), {"title": "X", "url": "https://a.example"}).status_code == 403
+    new = {"title": "X", "url": "https://a.example"}
+    assert client.post(api(org, "items/"), new, content_type=JSON).status_code == 403
     assert client.post(api(org, f"items/{draft.pk}/publish/")).status_code in (403, 404)
     assert client.get(api(org, "revisions/")).status_code == 403
     with organization_scope(org):
@@ -55,14 +61,18 @@ def test_employee_cannot_create_or_publish_and_nothing_changes(org, employee, cl
 
 def test_admin_creates_publishes_and_approves_a_suggestion(org, admin, employee, client_for):
     created = client_for(admin).post(
-        api(org, "items/"), {"title": "Launch", "url": "https://acme.example/l", "captions": {"x": "Go!"}}
+        api(org, "items/"),
+        {"title": "Launch", "url": "https://acme.example/l", "captions": {"x": "Go!"}},
+        content_type=JSON,
     )
     assert created.status_code == 201, created.content
     item_id = created.json()["id"]
     assert client_for(admin).post(api(org, f"items/{item_id}/publish/")).json()["status"] == "published"
-    bad = client_for(employee).post(api(org, "revisions/"), {"url": "ftp://x", "title": "T"})
+    bad = client_for(employee).post(api(org, "revisions/"), {"url": "ftp://x", "title": "T"}, content_type=JSON)
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "validation_error"
-    suggestion = client_for(employee).post(api(org, "revisions/"), {"url": "https://acme.example/s", "title": "Idea"})
+    suggestion = client_for(employee).post(
+        api(org, "revisions/"), {"url": "https://acme.example/s", "title": "Idea"}, content_type=JSON
+    )
     assert suggestion.status_code == 201
     revision_id = suggestion.json()["id"]
     assert client_for(employee).post(api(org, f"revisions/{revision_id}/approve/")).status_code == 403
@@ -85,7 +95,7 @@ def test_refused_share_records_nothing(org, employee, admin, client_for):
             moderators_may_approve=False,
         )
     item = ContentItemFactory(organization=org)
-    response = client_for(employee).post(api(org, f"items/{item.pk}/share/"), {"network": "x"})
+    response = client_for(employee).post(api(org, f"items/{item.pk}/share/"), {"network": "x"}, content_type=JSON)
     assert response.status_code == 403 and response.json()["error"]["code"] == "share_refused"
     with organization_scope(org):
         assert not Share.objects.exists()

@@ -103,10 +103,14 @@ class ContentLibraryConfig(AppConfig):
                 "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
             },
             "content-expire": {"task": "content_library.tasks.expire_content_all", "schedule": crontab(minute=15)},
-            # the click rollup's monthly partitions: created ahead, expired ones dropped
+            # the click and share rollups' monthly partitions: created ahead, expired ones dropped
             "content-click-partitions": {
                 "task": "content_library.tasks.maintain_click_partitions",
                 "schedule": crontab(minute=40, hour=3),
+            },
+            "content-share-partitions": {
+                "task": "content_library.tasks.maintain_share_partitions",
+                "schedule": crontab(minute=45, hour=3),
             },
         },
         seeders=("content_library.demo.seed",),

@@ -367,14 +367,20 @@ class ClickDaily(TenantModel):
 
 class ShareDaily(TenantModel):
     """Confirmed shares per item and day, kept by `share_confirm` (an upsert in its transaction), so the
-    feed's "most shared this week" sums at most seven small rows per item instead of counting shares."""
+    feed's "most shared this week" sums at most seven small rows per item instead of counting shares.
+    Partitioned like ClickDaily, by the organization's retention class, then by month (migration 0011,
+    services/share_days.py): an expired month is dropped whole; the totals (`share_count`) stay."""
 
     content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     day = models.DateField()
     shares = models.PositiveIntegerField(default=0)
+    # The organization's retention (click_retention_months) when the row was written: the partition class.
+    keep_months = models.PositiveSmallIntegerField(default=DEFAULT_RETENTION, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "content", "day"], name="sharedaily_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "content", "day", "keep_months"], name="sharedaily_unique")
+        ]
         indexes = [models.Index(fields=["organization", "day"], name="sharedaily_org_day")]
 
     def __str__(self) -> str:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import UTC, timedelta
+from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from advocacy.core.cache import read
+from advocacy.core.partitioning import RETENTION_CHOICES
 
 from .caching import PAGE_SIZE, feed_pages, my_networks, page_parts
 from .models import (
@@ -172,6 +175,36 @@ def live_items(*, organization, membership=None):
     return qs.filter(audience)
 
 
+def _week_shares(organization):
+    """An item's confirmed shares "this week" (today and the six days before, UTC), from the daily rollup
+    kept by share_confirm. The rollup is partitioned by retention class, then month (services/share_days.py):
+    one sub-select per class, each bounded by class and days, reads only that class's one or two months (a
+    class alone or a day range alone prunes nothing), and every class is read because a row keeps the class
+    its organization had when it was written."""
+    today = timezone.now().astimezone(UTC).date()
+    per_class = [
+        Coalesce(
+            Subquery(
+                ShareDaily.objects.filter(
+                    organization=organization,
+                    content=OuterRef("pk"),
+                    keep_months=months,
+                    day__gte=today - timedelta(days=6),
+                    day__lte=today,
+                )
+                .order_by()
+                .values("content")
+                .annotate(n=Sum("shares"))
+                .values("n")
+            ),
+            0,
+            output_field=IntegerField(),
+        )
+        for months in RETENTION_CHOICES
+    ]
+    return reduce(operator.add, per_class)
+
+
 def feed(
     *,
     organization,
@@ -212,16 +245,7 @@ def feed(
             .order_by("-rank", "-publish_at", "-id")
         )
     elif sort == "popular":
-        # "This week": today and the six days before (UTC), from the daily rollup kept by share_confirm.
-        since = timezone.now().astimezone(UTC).date() - timedelta(days=6)
-        week = (
-            ShareDaily.objects.filter(organization=organization, content=OuterRef("pk"), day__gte=since)
-            .order_by()
-            .values("content")
-            .annotate(n=Sum("shares"))
-            .values("n")
-        )
-        qs = qs.annotate(week_shares=Coalesce(Subquery(week), 0)).order_by(
+        qs = qs.annotate(week_shares=_week_shares(organization)).order_by(
             "-week_shares", "-share_count", "-publish_at", "-id"
         )
     else:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from advocacy.tenancy.tasks import fan_out, tenant_task
 
 from . import digest, links
-from .services import content_expire_due
+from .services import content_expire_due, share_days
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -36,6 +36,12 @@ def maintain_click_partitions() -> dict:
     """Beat, daily: the click rollup's months ahead are created, expired months dropped (DDL, for every
     organization at once: partitions are per retention class, not per organization)."""
     return links.maintain_partitions(today=timezone.now().date())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def maintain_share_partitions() -> dict:
+    """Beat, daily: the same for the share rollup (content_library_sharedaily)."""
+    return share_days.maintain_share_partitions(today=timezone.now().date())
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from ..models import Campaign, ClickDaily, ContentItem, Share, new_link_code
+from ..services.share_days import share_days_rebuild
 from ..services.sharing import hashtag_share_counts_sync, tracked_destination
 
 NETWORK_WEIGHTS = ["linkedin", "linkedin", "linkedin", "x", "facebook", "bluesky", "mastodon"]
@@ -118,12 +118,4 @@ def _sync_counters(org):
 
 def _sync_share_days(org):
     """Rebuild the daily share rollup from the confirmed shares (after bulk writes)."""
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM content_library_sharedaily WHERE organization_id = %s", [org.pk])
-        cursor.execute(
-            "INSERT INTO content_library_sharedaily (organization_id, content_id, day, shares) "
-            "SELECT organization_id, content_id, (confirmed_at AT TIME ZONE 'UTC')::date, count(*) "
-            "FROM content_library_share WHERE organization_id = %s AND status = 'confirmed' "
-            "AND confirmed_at IS NOT NULL GROUP BY 1, 2, 3",
-            [org.pk],
-        )
+    share_days_rebuild(organization=org)

@@ -22,6 +22,7 @@ from ..models import Campaign, ContentItem, ContentSettings, Hashtag, Share, new
 from ..networks import RULES, Network, intent_url
 from ..selectors import settings_for
 from ..validation import caption_length, clean_text
+from .share_days import share_day_add
 
 HASHTAG_IN_TEXT = re.compile(r"#(\w+)", re.UNICODE)
 
@@ -170,13 +171,8 @@ def share_confirm(*, organization, actor, share: Share) -> Share:
     share.confirmed_at = timezone.now()
     share.save(update_fields=["status", "confirmed_at"])
     ContentItem.objects.filter(organization=organization, pk=share.content_id).update(share_count=F("share_count") + 1)
-    with connection.cursor() as cursor:  # the day's rollup for "most shared this week"
-        cursor.execute(
-            "INSERT INTO content_library_sharedaily (organization_id, content_id, day, shares) VALUES (%s, %s, %s, 1) "
-            "ON CONFLICT (organization_id, content_id, day) "
-            "DO UPDATE SET shares = content_library_sharedaily.shares + 1",
-            [organization.pk, share.content_id, share.confirmed_at.astimezone(UTC).date()],
-        )
+    # the day's rollup for "most shared this week", in the organization's retention class (its partition)
+    share_day_add(organization=organization, content_id=share.content_id, day=share.confirmed_at.astimezone(UTC).date())
     if share.campaign_id:
         Campaign.objects.filter(organization=organization, pk=share.campaign_id).update(
             share_count=F("share_count") + 1

@@ -3,11 +3,11 @@
 from datetime import UTC
 
 import factory
-from django.db import connection
 from django.utils import timezone
 
 from advocacy.tenancy.context import organization_scope
 from content_library.models import Campaign, ContentItem, Hashtag, Share, Topic
+from content_library.services.share_days import share_day_add
 from tests.factories import TenantFactory, UserFactory
 
 
@@ -69,12 +69,11 @@ class ShareFactory(TenantFactory):
         share = super()._create(model_class, *args, **kwargs)
         if share.status == Share.Status.CONFIRMED and share.confirmed_at:
             # what share_confirm does: the day's rollup
-            with organization_scope(share.organization), connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO content_library_sharedaily (organization_id, content_id, day, shares) "
-                    "VALUES (%s, %s, %s, 1) ON CONFLICT (organization_id, content_id, day) "
-                    "DO UPDATE SET shares = content_library_sharedaily.shares + 1",
-                    [share.organization_id, share.content_id, share.confirmed_at.astimezone(UTC).date()],
+            with organization_scope(share.organization):
+                share_day_add(
+                    organization=share.organization,
+                    content_id=share.content_id,
+                    day=share.confirmed_at.astimezone(UTC).date(),
                 )
         return share
 

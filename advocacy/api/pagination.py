@@ -32,6 +32,19 @@ class CursorPagination(BaseCursorPagination):
     def _page_size_message(self) -> str:
         return f"Enter a whole number from 1 to {self.max_page_size}."
 
+    def get_paginated_response_schema(self, schema):
+        """Both links are always there, null at either end (OpenAPI 3.1 types: DRF's own says `nullable`)."""
+        link = {"type": ["string", "null"], "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {**link, "description": "The next page, or null on the last."},
+                "previous": {**link, "description": "The previous page, or null on the first."},
+                "results": schema,
+            },
+        }
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -113,6 +113,15 @@ class ContentLibraryConfig(AppConfig):
                 "schedule": crontab(minute=45, hour=3),
             },
         },
+        # Celery queues (advocacy/celery.py): the click flush and the rollups' partitions never wait behind mail;
+        # the digest is mail; everything else (fan-outs, expiry, cache clean-up) goes to the default queue
+        task_queues={
+            "content_library.tasks.dispatch_click_flush": "rollups",
+            "content_library.tasks.flush_org_clicks": "rollups",
+            "content_library.tasks.maintain_click_partitions": "rollups",
+            "content_library.tasks.maintain_share_partitions": "rollups",
+            "content_library.tasks.send_weekly_digest": "mail",
+        },
         seeders=("content_library.demo.seed",),
         scale_steps=("content_library.scale.generate_content", "content_library.scale.generate_small_org_content"),
         url_kwargs="tests.content_library.url_kwargs.MAKERS",

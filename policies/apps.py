@@ -63,6 +63,12 @@ class PoliciesConfig(AppConfig):
                 "schedule": crontab(minute=30, hour=7),
             },
         },
+        # Celery queues (advocacy/celery.py): reminders are mail; the daily fan-out goes to the default queue
+        task_queues={
+            "policies.tasks.send_policy_reminders": "mail",
+            "policies.tasks.send_publish_reminders": "mail",
+            "policies.tasks.send_team_reminder": "mail",
+        },
         seeders=("policies.demo.seed",),
         scale_steps=("policies.scale.generate_policy_acknowledgements",),
         url_kwargs="tests.policies.url_kwargs.MAKERS",

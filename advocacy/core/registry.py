@@ -13,6 +13,7 @@ names a feature app itself. Adding an app touches INSTALLED_APPS and nothing els
             url_prefix="newsletter/",  # pages /o/<org_slug>/newsletter/..., API /api/v1/o/<org_slug>/newsletter/...
             urls="newsletter.urls", api_urls="newsletter.api_urls",
             beat={"newsletter-send": {"task": "newsletter.tasks.send_all", "schedule": crontab(minute=5)}},
+            task_queues={"newsletter.tasks.send_issue": "mail"},  # task name or pattern -> one of QUEUES
             seeders=("newsletter.demo.seed",),  # f(demo) for `manage.py seed_demo`
             scale_steps=("newsletter.scale.generate_issues",),  # @scale_step functions (advocacy/core/scale.py)
             url_kwargs="tests.newsletter.url_kwargs.MAKERS",  # URL keyword -> maker(organization): meta-tests
@@ -31,7 +32,10 @@ The collectors, used by the core at start-up:
 - `root_urlpatterns()`, `page_urlpatterns()`, `api_urlpatterns()`: for advocacy/urls.py (root
   routes first, then under /o/<org_slug>/ and /api/v1/o/<org_slug>/, includes with an empty prefix last).
 - `beat_schedule()`: name -> Celery beat entry; `demo_seeders()`; `scale_steps()`;
-  `url_kwarg_makers()`. (What an app caches, and the keys it wants fetched with the membership, it
+  `url_kwarg_makers()`.
+- `task_queue_rules()`: (task name or fnmatch pattern, queue) of every app, the most specific first, for the
+  Celery router (advocacy/celery.py: a task no app routes goes to "mail" when its name contains "mail", else to
+  "default"). (What an app caches, and the keys it wants fetched with the membership, it
   declares in its `caching.py`: see advocacy/core/cache.py.)
 """
 
@@ -40,12 +44,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.module_loading import import_string
+
+# The kinds of Celery queue (docs/scaling.md "Celery"): a worker per kind scales out on its own. An app sends its
+# tasks to one in its registration (`task_queues`); advocacy/celery.py declares them and routes by them.
+QUEUES = ("default", "rollups", "mail", "pulls")
+DEFAULT_QUEUE = "default"
+PATTERN_CHARACTERS = frozenset("*?[")
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,8 @@ class AppRegistration:
     seeders: tuple[str, ...] = ()  # dotted paths of f(demo) for seed_demo (advocacy/demo.py), idempotent
     scale_steps: tuple[str, ...] = ()  # dotted paths of @scale_step functions for generate_scale_data
     url_kwargs: str | None = None  # dotted path of {URL keyword: maker(organization) -> value}, for tests
+    # registered task name, or an fnmatch pattern ("monitoring.tasks.*"), -> its queue, one of QUEUES
+    task_queues: Mapping[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -160,6 +173,19 @@ def beat_schedule() -> dict[str, dict]:
     return {
         name: dict(entry) for name, entry in merge("beat entry", ((c.name, r.beat) for c, r in registrations())).items()
     }
+
+
+@cache
+def task_queue_rules() -> tuple[tuple[str, str], ...]:
+    """(task name or pattern, queue) of every app: exact names first, then patterns, longer (more specific)
+    patterns first. A queue outside QUEUES, or a name two apps declare, is an error."""
+    declared = merge("task queue of", ((c.name, r.task_queues) for c, r in registrations()))
+    unknown = sorted(f"{name} -> {queue!r}" for name, queue in declared.items() if queue not in QUEUES)
+    if unknown:
+        raise ImproperlyConfigured(f"task queues {unknown} name no queue of {QUEUES}")
+    exact = [(name, queue) for name, queue in declared.items() if not PATTERN_CHARACTERS & set(name)]
+    patterns = sorted(set(declared.items()) - set(exact), key=lambda item: -len(item[0]))
+    return tuple(chain(exact, patterns))
 
 
 @cache

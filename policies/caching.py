@@ -38,7 +38,8 @@ _ON = [
 
 pending_cache = Cached("policies.pending", scope=("organization",), ttl=300, on=_ON)
 REPORT_TTL = 600
-# the report's rendered by-team card and team choices, kept with the summary they were rendered from
+# the report's rendered by-team card, team choices and pages of people, kept with the summary they were
+# rendered from
 report_fragments = Cached("policies.report-fragment", scope=("organization",), ttl=REPORT_TTL, on=_ON)
 report_cache = Cached("policies.report", scope=("organization",), ttl=REPORT_TTL, on=_ON)
 

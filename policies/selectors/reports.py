@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.http import Http404
@@ -92,20 +93,17 @@ def report_people(*, organization, version, team_id=None, status: str = "", sear
 
 class ReportPeoplePage:
     """report_people for the report page as (name, email, team name, ack_at) rows, read by slicing (what
-    Paginator does). Without a search each page is kept with the report (same generation, and no longer
-    than the report's counts, see report_summary): it is read again only after something it shows changed
-    (an acknowledgement, a member, a team, a person's name or address) or an acknowledgement ran out."""
+    Paginator does). A slice is read when first used: the page's table is a cached fragment
+    (policies.caching.report_fragments, kept with the report's summary), so a page shown before reads no
+    rows at all until something it shows changed or an acknowledgement ran out."""
 
-    def __init__(self, *, organization, version, summary=None, team_id=None, status: str = "", search: str = ""):
-        self.organization, self.summary = organization, summary
+    def __init__(self, *, organization, version, team_id=None, status: str = "", search: str = ""):
+        self.organization = organization
         self.filters = {"version": version, "team_id": team_id, "status": status, "search": search}
-        self.parts = None
-        if summary is not None and not (search or "").strip():
-            self.parts = ("people", version.pk, team_id or 0, status, int(is_overdue(version)))
 
     @cached_property
     def queryset(self):
-        """Built only when a page is read from the database (a cached page needs none)."""
+        """Built only when rows are read from the database (a cached page needs none)."""
         people = report_people(organization=self.organization, **self.filters)
         return people.values_list("user__full_name", "user__email", "team__name", "ack_at")
 
@@ -115,16 +113,24 @@ class ReportPeoplePage:
     def __getitem__(self, window):
         if not isinstance(window, slice) or window.step is not None:
             raise TypeError("ReportPeoplePage takes a slice")
-        start, stop = window.start or 0, window.stop
+        return LazyRows(lambda: list(self.queryset[window]))
 
-        def compute():
-            return {"rows": list(self.queryset[start:stop]), "expires_at": self.summary["expires_at"]}
 
-        if self.parts is None:
-            return list(self.queryset[start:stop])
-        return report_cache.get_or_compute(
-            (self.organization.pk,), *self.parts, start, stop, compute=compute, still_valid=_unexpired
-        )["rows"]
+class LazyRows(Sequence):
+    """Rows loaded on first use."""
+
+    def __init__(self, load):
+        self._load = load
+
+    @cached_property
+    def rows(self) -> list:
+        return self._load()
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 def _unexpired(entry: dict) -> bool:

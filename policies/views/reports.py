@@ -1,6 +1,7 @@
 """Tracking who acknowledged (HR, admins): the report, its teams, the CSV export, reminders to a team."""
 
 from datetime import UTC
+from functools import cache
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -119,7 +120,7 @@ def report(request, policy_id, version_id):
     version = summary["version"]
     counts = summary["counts"]
     filters = _report_filters(request, team_ids={pk for pk, _name in summary["teams"]})
-    people = selectors.ReportPeoplePage(organization=organization, version=version, summary=summary, **filters)
+    people = selectors.ReportPeoplePage(organization=organization, version=version, **filters)
     if filters["search"].strip():
         paginator = Paginator(people, PEOPLE_PER_PAGE)
     else:
@@ -130,7 +131,9 @@ def report(request, policy_id, version_id):
         "policy": version.policy,
         "version": version,
         "page_obj": page_obj,
-        "people": _report_rows(page_obj.object_list, overdue=counts["is_overdue"]),
+        # read only when the table's fragment is missing (a template calls a callable)
+        "people": cache(lambda: _report_rows(page_obj.object_list, overdue=counts["is_overdue"])),
+        "people_key": (page_obj.number, filters["team_id"] or 0, filters["status"]),
         "filters": filters,
         "published": [
             {"pk": pk, "label": f"v{number}", "published_at": published_at}

@@ -175,13 +175,10 @@ class Entry:
 def read(requests: list[tuple[Cached, tuple, tuple]]) -> list[Entry]:
     """Entries of any declared caches, (cached, scope, parts) each, in ONE round trip (or from the
     request's prefetch)."""
-    keys = []
-    for cached, scope, parts in requests:
-        keys += cached.keys(tuple(scope), *parts)
-    found = _get_many(list(dict.fromkeys(keys)))
+    pairs = [cached.keys(tuple(scope), *parts) for cached, scope, parts in requests]
+    found = _get_many(list(dict.fromkeys(key for pair in pairs for key in pair)))
     entries = []
-    for cached, scope, parts in requests:
-        gkey, ekey = cached.keys(tuple(scope), *parts)
+    for (cached, _scope, _parts), (gkey, ekey) in zip(requests, pairs, strict=True):
         generation, stored = found.get(gkey), found.get(ekey)
         value = stored[1] if generation is not None and stored is not None and stored[0] == generation else None
         entries.append(Entry(cached, ekey, gkey, generation, value))

@@ -48,11 +48,6 @@ def page_parts(*, team_id, slug: str, q="", topic_id=None, hashtag_id=None, camp
     return (team_id or 0, q, topic_id, hashtag_id, campaign_id, sort, str(page or 1), PAGE_SIZE, slug)
 
 
-def filter_parts(*, topic_id=None, hashtag_id=None, campaign_id=None):
-    """What the filter form's fragment is keyed by: the selected choices."""
-    return ((topic_id or 0, hashtag_id or 0, campaign_id or 0),)
-
-
 def team_hint_key(organization_id) -> str:
     """Where the session remembers the member's team (a session key, not a cache key)."""
     return f"feed-team:{organization_id}"
@@ -60,7 +55,8 @@ def team_hint_key(organization_id) -> str:
 
 @request_prefetch
 def request_keys(request, organization, user_id: int, subpath: str) -> list[str]:
-    """The plain feed's page, filter form and the member's networks for it (no search, no filter, page 1)."""
+    """The plain feed's page and the member's networks for it (no search, no filter, page 1); the page's
+    fragments (filter form, cards) come in one more round trip when it renders."""
     if subpath != "content/" or request.GET or not request.path_info.startswith("/o/"):  # pages, not the API
         return []
     hint = request.session.get(team_hint_key(organization.pk), False)
@@ -69,4 +65,4 @@ def request_keys(request, organization, user_id: int, subpath: str) -> list[str]
     parts = page_parts(team_id=hint, slug=organization.slug)
     scope = (organization.pk,)
     mine = my_networks.keys((organization.pk, user_id), *parts)
-    return feed_pages.keys(scope, *parts) + feed_filters.keys(scope, *filter_parts()) + mine
+    return feed_pages.keys(scope, *parts) + mine

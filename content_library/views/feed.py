@@ -10,7 +10,7 @@ from django.urls import reverse
 from advocacy.tenancy.decorators import org_view
 
 from .. import selectors
-from ..caching import filter_parts, team_hint_key
+from ..caching import team_hint_key
 from .common import optional
 
 
@@ -53,9 +53,7 @@ def feed(request):
         "items": page["items"],
         # read only when the filter form's fragment is missing (a template calls a callable)
         "choices": cache(lambda: selectors.filter_choices(organization=org)),
-        "filter_key": filter_parts(
-            topic_id=topic and topic.pk, hashtag_id=hashtag and hashtag.pk, campaign_id=campaign and campaign.pk
-        )[0],
+        "filter_key": (topic and topic.pk, hashtag and hashtag.pk, campaign and campaign.pk),
         "base": base,
         "grid_key": (base, q, shown),
         "q": q,

@@ -19,9 +19,8 @@ import logging
 import time
 
 from celery import current_app
+from django.apps import apps
 from django.db import connection, transaction
-
-from .models import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +29,12 @@ DISPATCH_BATCH = 100
 # (a request does not wait for a broker known to be down).
 PAUSE_SECONDS = 1.0
 _paused_until = 0.0
+
+
+def _rows():
+    """The outbox's model, looked up when used: this module is imported by the cache contract, which the
+    tenant model base imports, which the core's models import (app loading)."""
+    return apps.get_model("core", "Outbox")
 
 
 def _task(task):
@@ -61,7 +66,7 @@ def send_on_commit(task, args=(), kwargs=None, *, dedupe_key: str | None = None)
     if dedupe_key is not None:
         keep(name, args, kwargs, dedupe_key=dedupe_key)
         return
-    row = Outbox.objects.create(task=name, args=list(args), kwargs=kwargs)
+    row = _rows().objects.create(task=name, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: _send_now(row.pk, name, args, kwargs), robust=True)
 
 
@@ -90,7 +95,7 @@ def _send_now(pk: int, name: str, args, kwargs) -> None:
         log.warning("task %s kept in the outbox (#%s): the broker did not take it (%s)", name, pk, type(exc).__name__)
         return
     _paused_until = 0.0
-    Outbox.objects.filter(pk=pk).delete()
+    _rows().objects.filter(pk=pk).delete()
 
 
 def dispatch(*, limit: int = 10_000) -> int:
@@ -100,7 +105,7 @@ def dispatch(*, limit: int = 10_000) -> int:
     sent = 0
     while sent < limit:
         with transaction.atomic():
-            rows = list(Outbox.objects.select_for_update(skip_locked=True).order_by("pk")[:DISPATCH_BATCH])
+            rows = list(_rows().objects.select_for_update(skip_locked=True).order_by("pk")[:DISPATCH_BATCH])
             if not rows:
                 return sent
             done = []
@@ -112,15 +117,15 @@ def dispatch(*, limit: int = 10_000) -> int:
                     failed = (row, exc)
                     break
                 done.append(row.pk)
-            Outbox.objects.filter(pk__in=done).delete()
+            _rows().objects.filter(pk__in=done).delete()
             sent += len(done)
             if failed is not None:
                 row, exc = failed
-                Outbox.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=repr(exc)[:300])
+                _rows().objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=repr(exc)[:300])
                 log.warning("outbox: the broker refused %s (%s); %d sent this run", row.task, exc, sent)
                 return sent
     return sent
 
 
 def waiting() -> int:
-    return Outbox.objects.count()
+    return _rows().objects.count()

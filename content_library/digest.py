@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy.core import mail
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership
 
@@ -26,8 +26,15 @@ def week_start(day=None):
 
 def send_weekly_digest(*, organization, today=None) -> int:
     """Email each active member who has not opted out; at most one digest per member and week, even
-    when the task runs twice. Returns how many were sent. Opens its own transactions."""
-    today = today or timezone.localdate()
+    when the task runs twice. Each digest is queued in the mail outbox in the transaction that records it
+    for the week, and they are sent together once the run is over (a worker killed midway leaves the
+    committed ones to the outbox's sweep; advocacy.core.mail). Returns how many were queued. Opens its own
+    transactions."""
+    with mail.batch():
+        return _send_weekly_digest(organization, today or timezone.localdate())
+
+
+def _send_weekly_digest(organization, today) -> int:
     week = week_start(today)
     since = timezone.now() - timedelta(days=7)
     sent = 0
@@ -78,13 +85,14 @@ def send_weekly_digest(*, organization, today=None) -> int:
                 "preferences_url": base + reverse("content_preferences", kwargs={"org_slug": organization.slug}),
                 "feed_url": base + reverse("content_feed", kwargs={"org_slug": organization.slug}),
             }
-            message = EmailMultiAlternatives(
+            digest = mail.Mail(
+                to=membership.user.email,
                 subject=f"{organization.name}: {len(items)} new to share this week",
-                body=render_to_string("content_library/email/digest.txt", context),
-                to=[membership.user.email],
+                body=mail.render_text("content_library/email/digest.txt", context),
+                html=render_to_string("content_library/email/digest.html", context),
+                kind="digest",
             )
-            message.attach_alternative(render_to_string("content_library/email/digest.html", context), "text/html")
-            message.send()
+            mail.queue(organization, [digest])
             record.item_count = len(items)
             record.sent_at = timezone.now()
             record.save(update_fields=["item_count", "sent_at"])

@@ -56,6 +56,10 @@ class TenancyConfig(AppConfig):
                 position=990,
             ),
         ),
+        # roster imports whose worker was killed or whose task message was lost, resumed (models.ROSTER_STALL_AFTER)
+        beat={
+            "tenancy-roster-stalls": {"task": "advocacy.tenancy.tasks.resume_stalled_roster_imports", "schedule": 60.0}
+        },
         urls="advocacy.tenancy.urls",  # at the organization's root: /o/<org_slug>/members/ ...
         url_kwargs="tests.tenancy.url_kwargs.MAKERS",
     )

@@ -244,6 +244,13 @@ class InvitationRoute(models.Model):
         return f"invitation route to {self.organization_id}"
 
 
+# An unfinished import whose progress has not moved for this long is stalled (its worker was killed, its task
+# message lost): the beat task `advocacy.tenancy.tasks.resume_stalled_roster_imports` resumes it, up to
+# ROSTER_MAX_AUTO_RESUMES times in a row without progress, and its page offers Resume to an admin.
+ROSTER_STALL_AFTER = timedelta(minutes=3)
+ROSTER_MAX_AUTO_RESUMES = 3
+
+
 class RosterImport(TenantModel):
     """A CSV roster uploaded for bulk invitation; processed by a Celery task with progress."""
 
@@ -263,12 +270,30 @@ class RosterImport(TenantModel):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # when it last showed life: queued, started, a chunk committed, resumed
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    # resumed by the stall check since its progress last moved
+    auto_resumes = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "heartbeat_at"],
+                name="rosterimport_unfinished",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+        ]
 
     def __str__(self):
         return f"Roster import {self.filename}"
+
+    @property
+    def is_stalled(self) -> bool:
+        return (
+            self.status in (self.Status.QUEUED, self.Status.RUNNING)
+            and self.heartbeat_at < timezone.now() - ROSTER_STALL_AFTER
+        )
 
     @property
     def percent(self) -> int:

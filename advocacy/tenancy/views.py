@@ -25,7 +25,7 @@ from .forms import (
     RosterUploadForm,
     TeamForm,
 )
-from .models import RosterImport
+from .models import ROSTER_MAX_AUTO_RESUMES, RosterImport
 
 MEMBERS_PER_PAGE = 50
 INVITATIONS_PER_PAGE = 50
@@ -343,6 +343,8 @@ def roster_import_detail(request, import_id):
         "report": report,
         "roster_import": roster_import,
         "running": running,
+        "stalled": roster_import.is_stalled,
+        "auto_resume_exhausted": roster_import.auto_resumes >= ROSTER_MAX_AUTO_RESUMES,
         "percent": roster_import.percent,
         "percent_class": f"w-{min(100, (roster_import.percent // 5) * 5)}",
         "counts": {o: counts.get(o, 0) for o in roster.OUTCOMES},

@@ -1,4 +1,4 @@
-"""Helpers the policies services share: dates, links in emails, notifications after commit."""
+"""Helpers the policies services share: dates, links in emails, notifications through the mail outbox."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import calendar
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.urls import reverse
+
+from advocacy.core import mail
+from advocacy.tenancy.context import current_organization
 
 DEFAULT_REVIEW_MONTHS = 12
 
@@ -27,14 +28,15 @@ def org_url(organization, name, **kwargs) -> str:
     return settings.SITE_URL + reverse(f"policies_{name}", kwargs={"org_slug": organization.slug, **kwargs})
 
 
-def mail_on_commit(recipients: list[str], subject: str, body: str):
+def mail_on_commit(recipients: list[str], subject: str, body: str, *, organization=None):
+    """A notification (review requested, answer given) queued in the mail outbox with the change it follows,
+    in the active organization's scope: sent once that commits, retried while the mail server is
+    unreachable (advocacy.core.mail); a change that rolls back sends nothing."""
     recipients = [r for r in recipients if r]
     if not recipients:
         return
-
-    def send():
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send(fail_silently=False)
-
-    # A notification (review requested, answer given) follows a change that is saved either way: a mail
-    # server failure is logged (Django logs a robust callback's error) instead of failing the saved request.
-    transaction.on_commit(send, robust=True)
+    organization = organization or current_organization()
+    mail.queue(
+        organization,
+        [mail.Mail(to=to, subject=subject, body=body, kind="policy_notification") for to in recipients],
+    )

@@ -1,31 +1,27 @@
 """Reminders to acknowledge (at publication, on a schedule, overdue, by HR for a team) and to review a
-policy: claimed once per person and interval, sent after commit."""
+policy: claimed once per person and interval, and queued in the mail outbox with the claim."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from advocacy.audit.services import audit_record
-from advocacy.tenancy.context import organization_scope
+from advocacy.core import mail
 from advocacy.tenancy.jobs import enqueue
-from advocacy.tenancy.models import Membership, Organization, Team
+from advocacy.tenancy.models import Membership, Team
 
 from .. import selectors
 from ..models import Policy, PolicyVersion, ReminderLog
 from .common import org_url
 
-mail_log = logging.getLogger("advocacy.mail")
-
+# called by advocacy.core.mail, by name, when the server refuses a reminder
+REFUSED_HOOK = "policies.services.reminders.reminder_mail_refused"
 
 CLAIM_SQL = """
 WITH claimed AS (
@@ -52,40 +48,42 @@ def _claim_reminders(*, organization, version: PolicyVersion, interval_key: str,
 
 
 def _deliver(organization, version: PolicyVersion, interval_key: str, claimed, subject: str, body: str) -> int:
-    """Send the claimed reminders once the claims are committed (a run that rolls back sends nothing, and
-    a redelivered task finds them claimed). A reminder the mail server refuses, or all of them when it
-    cannot be reached, gives its claim back in a transaction of its own, so the next run tries those
-    people again; nobody is sent one twice. (A worker that dies between the commit and the sending loses
-    that interval's reminder: at most once, as the reminders promise.) Returns how many were claimed."""
-    organization_id, version_id = organization.pk, version.pk
-
-    def send():
-        sent, failed = set(), [user_id for user_id, email in claimed if not email]
-        try:
-            with get_connection() as mail:
-                for user_id, email in claimed:
-                    if not email:
-                        continue
-                    try:
-                        mail.send_messages([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])])
-                        sent.add(user_id)
-                    except (smtplib.SMTPException, OSError) as exc:
-                        mail_log.warning("reminder to user %s not sent (%s); it will be tried again", user_id, exc)
-                        failed.append(user_id)
-        except (smtplib.SMTPException, OSError) as exc:  # no server, or it failed while closing
-            mail_log.warning("reminders not sent (%s); they will be tried again", exc)
-            failed = [user_id for user_id, _ in claimed if user_id not in sent]
-        if failed:
-            with organization_scope(Organization(pk=organization_id)):
-                ReminderLog.objects.filter(
-                    organization_id=organization_id,
-                    version_id=version_id,
-                    interval_key=interval_key,
-                    user_id__in=failed,
-                ).delete()
-
-    transaction.on_commit(send, robust=True)
+    """Queue the claimed reminders in the mail outbox, in the claims' transaction: a run that rolls back sends
+    nothing, a redelivered task finds them claimed, and a worker that dies after the commit only delays them
+    (the outbox sends them, retried while the mail server is unreachable; advocacy.core.mail). A reminder the
+    server refuses gives its claim back (`reminder_mail_refused`), so the next run tries that person again;
+    a claim with no address to write to is given back at once. Returns how many were claimed."""
+    mails = [
+        mail.Mail(
+            to=email,
+            subject=subject,
+            body=body,
+            kind="policy_reminder",
+            on_refused=REFUSED_HOOK,
+            refs={"version_id": version.pk, "user_id": user_id, "interval_key": interval_key},
+        )
+        for user_id, email in claimed
+        if email
+    ]
+    no_address = [user_id for user_id, email in claimed if not email]
+    if no_address:
+        ReminderLog.objects.filter(
+            organization=organization, version=version, interval_key=interval_key, user_id__in=no_address
+        ).delete()
+    mail.queue(organization, mails)
     return len(claimed)
+
+
+def reminder_mail_refused(*, organization, mail, reason: str) -> None:
+    """The mail server refused a reminder (advocacy.core.mail, in the transaction that records it): its claim
+    is given back, so the next run tries that person again."""
+    refs = mail.refs or {}
+    ReminderLog.objects.filter(
+        organization=organization,
+        version_id=refs.get("version_id"),
+        user_id=refs.get("user_id"),
+        interval_key=refs.get("interval_key"),
+    ).delete()
 
 
 def _send_reminder_emails(organization, version: PolicyVersion, interval_key: str, claimed, reason: str) -> int:
@@ -146,7 +144,11 @@ def reminders_run(*, organization, today: date | None = None) -> dict:
     """The scheduled job: for each active policy's current version, remind pending people when it is
     overdue (once) and every N days after publication (N from the organization's settings); remind the
     owner (or every HR member) of policies whose review date has come. Safe to run twice."""
-    today = today or timezone.localdate()
+    with mail.batch():  # one connection to the mail server for the whole run, once it commits
+        return _reminders_run(organization, today or timezone.localdate())
+
+
+def _reminders_run(organization, today: date) -> dict:
     days = selectors.reminder_days(organization)
     sent = {"overdue": 0, "scheduled": 0, "review": 0}
     versions = PolicyVersion.objects.filter(

@@ -9,16 +9,20 @@ from tests.content_library.factories import ContentItemFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_weekly_digest_once_per_week_and_respects_opt_out(org, employee, admin):
+def test_weekly_digest_once_per_week_and_respects_opt_out(org, employee, admin, django_capture_on_commit_callbacks):
     ContentItemFactory(organization=org, title="New this week: <b>launch</b>")
     with organization_scope(org):
         services.preference_update(organization=org, actor=admin, weekly_digest=False)
-    assert send_weekly_digest(organization=org) == 1
-    assert send_weekly_digest(organization=org) == 0  # the task running twice sends nothing more
+    # queued in the mail outbox with each member's weekly record, sent once that commits
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_weekly_digest(organization=org) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_weekly_digest(organization=org) == 0  # the task running twice sends nothing more
     assert [m.to for m in mail.outbox] == [[employee.email]]
     message = mail.outbox[0]
     html = message.alternatives[0][0]
     assert "New this week: &lt;b&gt;launch&lt;/b&gt;" in html
+    assert "New this week: <b>launch</b>" in message.body  # plain text is not HTML-escaped
     assert "?network=linkedin" in html and "/content/preferences/" in message.body
 
 

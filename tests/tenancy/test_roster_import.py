@@ -177,7 +177,9 @@ def test_running_twice_creates_nothing_more(roster_org, admin):
     assert again.report == result.report
 
 
-def test_a_crash_midway_resumes_without_duplicates(roster_org, admin, monkeypatch, mailoutbox):
+def test_a_crash_midway_resumes_without_duplicates(
+    roster_org, admin, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
     """A worker dying in the middle keeps the committed chunks; the next run continues after them."""
     org = roster_org
     roster_import = scoped(
@@ -193,7 +195,7 @@ def test_a_crash_midway_resumes_without_duplicates(roster_org, admin, monkeypatc
         return real_create(**kwargs)
 
     monkeypatch.setattr(services, "invitation_create", flaky)
-    with pytest.raises(RuntimeError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         services.roster_import_run(organization=org, roster_import_id=roster_import.pk, chunk_size=4)
     stopped = scoped(org, lambda: RosterImport.objects.get(pk=roster_import.pk))
     assert stopped.status == RosterImport.Status.FAILED and "worker lost" in stopped.error
@@ -202,7 +204,8 @@ def test_a_crash_midway_resumes_without_duplicates(roster_org, admin, monkeypatc
     assert invitations(org) == ["ada@example.com", "grace@example.com", "invited@example.com"]
 
     monkeypatch.setattr(services, "invitation_create", real_create)
-    services.roster_import_run(organization=org, roster_import_id=roster_import.pk, chunk_size=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.roster_import_run(organization=org, roster_import_id=roster_import.pk, chunk_size=4)
     done = scoped(org, lambda: RosterImport.objects.get(pk=roster_import.pk))
     assert done.status == RosterImport.Status.DONE and done.processed_rows == 11
     assert [e["row"] for e in done.report] == [2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13]
@@ -382,12 +385,17 @@ def test_import_of_another_org_is_404(org, other_org, admin, other_admin, client
     assert client.get(f"/o/{other_org.slug}/invitations/import/{mine.pk}/report.csv").status_code == 404
 
 
-def test_a_row_whose_email_cannot_be_sent_is_rejected_and_the_rest_go_out(roster_org, admin, settings):
+def test_a_row_whose_email_cannot_be_sent_is_rejected_and_the_rest_go_out(
+    roster_org, admin, settings, django_capture_on_commit_callbacks
+):
     from tests.tenancy.test_teams_invitations_settings import RefusingMailServer
 
     settings.EMAIL_BACKEND = "tests.tenancy.test_teams_invitations_settings.RefusingMailServer"
     content = f"name,email,team,roles\nBo,{RefusingMailServer.REFUSED},,employee\nCy,cy@example.com,,employee\n"
-    result = run_import(roster_org, admin, content=content)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = run_import(roster_org, admin, content=content)
+    # the emails go once each chunk commits; the refused one's report line says so
+    result = scoped(roster_org, lambda: RosterImport.objects.get(pk=started.pk))
     assert result.status == RosterImport.Status.DONE
     rows = by_row(result)
     assert rows[2]["outcome"] == "rejected" and "could not be sent" in rows[2]["reason"]

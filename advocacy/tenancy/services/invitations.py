@@ -1,50 +1,92 @@
-"""Writes to invitations: create (and email), revoke, resend, find by token, accept."""
+"""Writes to invitations: create (and email), revoke, resend, find by token, accept; what happens when the
+mail server refuses an invitation's email."""
 
 from __future__ import annotations
 
-import smtplib
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from advocacy.audit.services import audit_record
+from advocacy.core import mail
 
 from ..context import organization_scope
 from ..models import Invitation, InvitationRoute, Membership, Organization, Team, invitation_expiry
 from .common import check_team, clean_roles
+
+# called by advocacy.core.mail, by name, in the transaction that records a refused invitation email
+REFUSED_HOOK = "advocacy.tenancy.services.invitations.invitation_email_refused"
 
 
 def invitation_url(raw_token: str) -> str:
     return f"{settings.SITE_URL}/invitations/{raw_token}/"
 
 
-def send_invitation_email(invitation: Invitation, raw_token: str, organization: Organization) -> None:
+def invitation_mail(
+    invitation: Invitation, raw_token: str, organization: Organization, *, on_refused: str = REFUSED_HOOK, refs=None
+) -> mail.Mail:
+    """The invitation email: plain text (not HTML-escaped) with an HTML alternative."""
     context = {
         "invitation": invitation,
         "organization": organization,
         "url": invitation_url(raw_token),
         "inviter": invitation.invited_by,
     }
+    return mail.Mail(
+        to=invitation.email,
+        subject=f"You're invited to join {organization.name} on Advocacy",
+        body=mail.render_text("tenancy/email/invitation.txt", context),
+        html=render_to_string("tenancy/email/invitation.html", context),
+        kind="invitation",
+        on_refused=on_refused,
+        refs={"invitation_id": invitation.pk, **(refs or {})},
+    )
+
+
+def send_invitation_email(
+    invitation: Invitation, raw_token: str, organization: Organization, *, now: bool = True, **mail_options
+) -> None:
+    """Queue the invitation's email in the current transaction (advocacy.core.mail). `now`: try it at once,
+    inside the transaction, for the admin waiting on the form: an address the server refuses undoes the
+    invitation and they are told; a server that cannot be reached leaves it queued, sent when it answers.
+    Otherwise it is sent after the commit (with the rest of an enclosing `mail.batch()`)."""
+    row = mail.queue(
+        organization, [invitation_mail(invitation, raw_token, organization, **mail_options)], deliver=not now
+    )[0]
+    if not now:
+        return
     try:
-        send_mail(
-            subject=f"You're invited to join {organization.name} on Advocacy",
-            message=render_to_string("tenancy/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-            fail_silently=False,
-        )
-    except (smtplib.SMTPException, OSError) as exc:
-        # Sent inside the invitation's transaction: a refused email undoes the invitation too, and the
-        # person inviting is told, so no invitation waits for an email that never left.
+        mail.send_now(organization, row)
+    except mail.MailRefused as exc:
         raise ValidationError(
-            f"The invitation email to {invitation.email} could not be sent ({exc.__class__.__name__}), so "
-            "nothing was saved. Please try again in a moment."
+            f"The invitation email to {invitation.email} could not be sent ({exc.reason}), so nothing was saved. "
+            "Check the address and try again."
         ) from exc
+
+
+def invitation_email_refused(*, organization: Organization, mail, reason: str) -> Invitation | None:
+    """The server refused an invitation's email after it was saved (a roster's, or one retried for days): the
+    invitation is withdrawn, so the address can be invited again, and the audit log says why."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(organization=organization, pk=(mail.refs or {}).get("invitation_id"))
+        .first()
+    )
+    if invitation is None or invitation.accepted_at or invitation.revoked_at:
+        return invitation
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        organization=organization,
+        actor=None,
+        action="invitation.email_refused",
+        target=invitation,
+        data={"email": invitation.email, "reason": reason[:300]},
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -57,8 +99,11 @@ def invitation_create(
     team: Team | None = None,
     full_name: str = "",
     send_email: bool = True,
+    mail_options: dict | None = None,
 ) -> tuple[Invitation, str]:
-    """Invite `email`. Returns (invitation, raw_token); the token is only ever in the email."""
+    """Invite `email`. Returns (invitation, raw_token); the token is only ever in the email. `send_email`: the
+    email is tried before this returns (a refused address saves nothing); otherwise it is sent after the commit
+    (`mail_options`: its `on_refused` hook and `refs`, see send_invitation_email)."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -96,8 +141,7 @@ def invitation_create(
         target=invitation,
         data={"email": email, "roles": roles, "team": team.pk if team else None},
     )
-    if send_email:
-        send_invitation_email(invitation, raw, organization)
+    send_invitation_email(invitation, raw, organization, now=send_email, **(mail_options or {}))
     return invitation, raw
 
 

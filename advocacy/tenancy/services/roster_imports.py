@@ -1,21 +1,28 @@
-"""Roster imports: bulk invitations from a CSV file, processed in committed chunks by a task."""
+"""Roster imports: bulk invitations from a CSV file, processed in committed chunks by a task. Each chunk's
+invitation emails are written with it (advocacy.core.mail) and sent once it commits; an import whose worker
+died is noticed by its silence (`heartbeat_at`) and resumed from its last committed chunk."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from advocacy.audit.services import audit_record
+from advocacy.core import mail
 
 from .. import roster
 from ..context import organization_scope
 from ..jobs import enqueue
-from ..models import Invitation, Membership, Organization, RosterImport, Team
-from .invitations import invitation_create, send_invitation_email
+from ..models import ROSTER_MAX_AUTO_RESUMES, Invitation, Membership, Organization, RosterImport, Team
+from .invitations import invitation_create, invitation_email_refused
+
+# called by advocacy.core.mail, by name, when the server refuses a roster invitation's email
+REFUSED_HOOK = "advocacy.tenancy.services.roster_imports.roster_invitation_refused"
 
 # queued by name: the task module imports this one
 PROCESS_TASK = "advocacy.tenancy.tasks.process_roster_import"
@@ -113,12 +120,10 @@ def _roster_refusal(row, email: str, known: _Known) -> tuple[dict | None, list[s
     return None, roles, team
 
 
-def _roster_process_rows(
-    *, organization: Organization, actor, rows, earlier: list[dict], outbox: list | None = None
-) -> list[dict]:
-    """Decide and apply one chunk of rows; `earlier` is the report so far (for duplicates). With an
-    `outbox`, invitation emails are not sent here but listed there as (report index, invitation, token)
-    for the caller to send once the chunk is committed."""
+def _roster_process_rows(*, organization: Organization, actor, rows, earlier: list[dict], roster_import_id=None):
+    """Decide and apply one chunk of rows; `earlier` is the report so far (for duplicates). Invitation emails
+    are queued with the invitations and sent after the chunk commits (or, without an enclosing
+    `mail.batch()`, after the caller's transaction does)."""
     known = _roster_known(organization, rows, earlier)
     report = []
     for row in rows:
@@ -134,30 +139,74 @@ def _roster_process_rows(
         if email in known.invited:
             report.append(_roster_outcome(row, "skipped", "Already invited (invitation pending)", roles))
             continue
+        refs = {"roster_import_id": roster_import_id, "report_index": len(earlier) + len(report)}
         try:
-            invitation, raw = invitation_create(
+            invitation_create(
                 organization=organization,
                 actor=actor,
                 email=email,
                 roles=roles,
                 team=team,
                 full_name=row.name,
-                send_email=outbox is None,
+                send_email=False,
+                mail_options={"on_refused": REFUSED_HOOK, "refs": refs} if roster_import_id else None,
             )
         except ValidationError as exc:
             known.seen.pop(email, None)
             report.append(_roster_outcome(row, "rejected", " ".join(exc.messages), roles))
             continue
-        if outbox is not None:
-            outbox.append((len(report), invitation, raw))
         report.append(_roster_outcome(row, "created", "Invitation sent", roles))
     return report
 
 
+def _roster_finish(organization: Organization, locked: RosterImport) -> None:
+    locked.status = RosterImport.Status.DONE
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["status", "finished_at"])
+    counts = {o: sum(1 for e in locked.report if e["outcome"] == o) for o in roster.OUTCOMES}
+    audit_record(
+        organization=organization,
+        actor=locked.uploaded_by,
+        action="roster_import.finished",
+        target=locked,
+        data=counts,
+    )
+
+
+def _roster_chunk(organization: Organization, roster_import_id: int, rows, size: int) -> bool:
+    """Process the next chunk under the import's row lock; its invitations, their emails, its report lines
+    and the progress commit together. Returns False once the import is done."""
+    with organization_scope(organization), mail.batch():
+        locked = RosterImport.objects.select_for_update().get(organization=organization, pk=roster_import_id)
+        if locked.status == RosterImport.Status.DONE:
+            return False
+        start = locked.processed_rows
+        if start >= len(rows):
+            _roster_finish(organization, locked)
+            return False
+        report = list(locked.report)[:start]
+        chunk = rows[start : start + size]
+        report += _roster_process_rows(
+            organization=organization,
+            actor=locked.uploaded_by,
+            rows=chunk,
+            earlier=report,
+            roster_import_id=roster_import_id,
+        )
+        locked.report = report
+        locked.processed_rows = start + len(chunk)
+        locked.status = RosterImport.Status.RUNNING
+        locked.heartbeat_at = timezone.now()
+        locked.auto_resumes = 0  # it moved
+        locked.save(update_fields=["report", "processed_rows", "status", "heartbeat_at", "auto_resumes"])
+    return True
+
+
 def roster_import_run(*, organization: Organization, roster_import_id: int, chunk_size: int | None = None) -> None:
-    """Process a roster import from where it stopped. Each chunk of rows, its invitations, its report
-    lines and the progress counter commit together, under a row lock on the import: a worker killed
-    midway loses only the unfinished chunk, and a second run (retry, duplicate delivery) resumes
+    """Process a roster import from where it stopped. Each chunk of rows, its invitations, their emails (in
+    the mail outbox), its report lines and the progress counter commit together, under a row lock on the
+    import: a worker killed midway loses only the unfinished chunk (the emails of a committed one are sent by
+    the mail sweep), and a second run (retry, duplicate delivery, a resume while it still ran) continues
     without inviting anyone twice. Opens its own transactions (called from a task)."""
     with organization_scope(organization):
         roster_import = RosterImport.objects.filter(organization=organization, pk=roster_import_id).first()
@@ -165,42 +214,12 @@ def roster_import_run(*, organization: Organization, roster_import_id: int, chun
             return
         rows = roster.parse(roster_import.content)
         RosterImport.objects.filter(pk=roster_import.pk).update(
-            status=RosterImport.Status.RUNNING, total_rows=len(rows), error=""
+            status=RosterImport.Status.RUNNING, total_rows=len(rows), error="", heartbeat_at=timezone.now()
         )
     size = chunk_size or _roster_chunk_size(len(rows))
     try:
-        while True:
-            with organization_scope(organization):
-                locked = RosterImport.objects.select_for_update().get(organization=organization, pk=roster_import_id)
-                if locked.status == RosterImport.Status.DONE:
-                    return
-                start = locked.processed_rows
-                if start >= len(rows):
-                    locked.status = RosterImport.Status.DONE
-                    locked.finished_at = timezone.now()
-                    locked.save(update_fields=["status", "finished_at"])
-                    counts = {o: sum(1 for e in locked.report if e["outcome"] == o) for o in roster.OUTCOMES}
-                    audit_record(
-                        organization=organization,
-                        actor=locked.uploaded_by,
-                        action="roster_import.finished",
-                        target=locked,
-                        data=counts,
-                    )
-                    return
-                report = list(locked.report)[:start]
-                chunk = rows[start : start + size]
-                outbox: list = []
-                offset = len(report)
-                report += _roster_process_rows(
-                    organization=organization, actor=locked.uploaded_by, rows=chunk, earlier=report, outbox=outbox
-                )
-                locked.report = report
-                locked.processed_rows = start + len(chunk)
-                locked.status = RosterImport.Status.RUNNING
-                locked.save(update_fields=["report", "processed_rows", "status"])
-            # The chunk is committed: its emails go now (a rolled-back chunk sent nothing).
-            _roster_send(organization, roster_import_id, [(offset + i, inv, raw) for i, inv, raw in outbox])
+        while _roster_chunk(organization, roster_import_id, rows, size):
+            pass
     except Exception as exc:
         with organization_scope(organization):
             RosterImport.objects.filter(organization=organization, pk=roster_import_id).update(
@@ -209,45 +228,92 @@ def roster_import_run(*, organization: Organization, roster_import_id: int, chun
         raise
 
 
-def _roster_send(organization: Organization, roster_import_id: int, outbox: list) -> None:
-    """Send a committed chunk's invitation emails. One the mail server refuses is withdrawn (so the
-    address can be invited again) and its report line says why."""
-    refused = {}
-    for index, invitation, raw in outbox:
-        try:
-            send_invitation_email(invitation, raw, organization)
-        except ValidationError as exc:
-            refused[index] = (
-                invitation.pk,
-                " ".join(exc.messages).replace("so nothing was saved", "so it was withdrawn"),
-            )
-    if not refused:
+def roster_invitation_refused(*, organization: Organization, mail, reason: str) -> None:
+    """The server refused a roster invitation's email (advocacy.core.mail, in the transaction that records
+    it): the invitation is withdrawn, so the address can be invited again, and its report line says why."""
+    invitation_email_refused(organization=organization, mail=mail, reason=reason)
+    refs = mail.refs or {}
+    locked = (
+        RosterImport.objects.select_for_update()
+        .filter(organization=organization, pk=refs.get("roster_import_id"))
+        .first()
+    )
+    index = refs.get("report_index")
+    if locked is None or not isinstance(index, int) or not 0 <= index < len(locked.report):
         return
-    with organization_scope(organization):
-        locked = RosterImport.objects.select_for_update().get(organization=organization, pk=roster_import_id)
-        report = list(locked.report)
-        for index, (_pk, reason) in refused.items():
-            report[index] = {**report[index], "outcome": "rejected", "reason": reason}
-        locked.report = report
-        locked.save(update_fields=["report"])
-        Invitation.objects.filter(organization=organization, pk__in=[pk for pk, _ in refused.values()]).update(
-            revoked_at=timezone.now()
-        )
+    report = list(locked.report)
+    report[index] = {
+        **report[index],
+        "outcome": "rejected",
+        "reason": f"The invitation email to {mail.to} could not be sent ({reason}), so it was withdrawn",
+    }
+    locked.report = report
+    locked.save(update_fields=["report"])
 
 
 @transaction.atomic
 def roster_import_resume(*, organization: Organization, actor, roster_import):
-    """Queue an unfinished import again (after a failure); it continues from its last committed row."""
+    """An admin resumes an import that stopped (failed) or stalled; it continues from its last committed row
+    and invites nobody twice. One still moving is left alone."""
     if roster_import.organization_id != organization.pk:
         raise ValidationError("That import does not belong to this organization.")
-    if roster_import.status == RosterImport.Status.DONE:
+    locked = RosterImport.objects.select_for_update().get(organization=organization, pk=roster_import.pk)
+    if locked.status == RosterImport.Status.DONE:
         raise ValidationError("This import has already finished.")
-    RosterImport.objects.filter(organization=organization, pk=roster_import.pk).update(
-        status=RosterImport.Status.QUEUED, error=""
+    if locked.status != RosterImport.Status.FAILED and not locked.is_stalled:
+        raise ValidationError("This import is still running; it continues by itself.")
+    _roster_requeue(organization, locked, actor=actor, automatic=False)
+    return locked
+
+
+def _roster_requeue(organization: Organization, locked: RosterImport, *, actor, automatic: bool) -> None:
+    stalled_since = locked.heartbeat_at
+    locked.status = RosterImport.Status.QUEUED
+    locked.error = ""
+    locked.heartbeat_at = timezone.now()
+    locked.auto_resumes = locked.auto_resumes + 1 if automatic else 0
+    locked.save(update_fields=["status", "error", "heartbeat_at", "auto_resumes"])
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="roster_import.resumed",
+        target=locked,
+        data={"automatic": automatic, "after_row": locked.processed_rows, "silent_since": stalled_since.isoformat()},
     )
-    audit_record(organization=organization, actor=actor, action="roster_import.resumed", target=roster_import)
-    enqueue(PROCESS_TASK, organization, roster_import.pk)
-    return roster_import
+    enqueue(PROCESS_TASK, organization, locked.pk)
+
+
+@transaction.atomic
+def roster_import_resume_stalled(*, organization: Organization, stalled_before: datetime) -> int:
+    """The stall check (beat): resume each unfinished import of the organization silent since before
+    `stalled_before` (its worker was killed, its task message lost), unless it was resumed
+    ROSTER_MAX_AUTO_RESUMES times in a row without moving (then an admin decides, from its page). Resuming one
+    whose worker is in fact alive is harmless: chunks are taken under the import's row lock. Returns how many
+    were resumed."""
+    stalled = (
+        RosterImport.objects.select_for_update(skip_locked=True)
+        .filter(
+            organization=organization,
+            status__in=[RosterImport.Status.QUEUED, RosterImport.Status.RUNNING],
+            heartbeat_at__lt=stalled_before,
+            auto_resumes__lt=ROSTER_MAX_AUTO_RESUMES,
+        )
+        .defer("content", "report")
+    )
+    resumed = 0
+    for locked in stalled:
+        _roster_requeue(organization, locked, actor=None, automatic=True)
+        resumed += 1
+    return resumed
+
+
+def organizations_with_stalled_imports(*, stalled_before: datetime) -> list[int]:
+    """The organizations with an unfinished import silent since before `stalled_before`: the stall check's one
+    read across organizations, through a function the runtime role may only execute
+    (advocacy/tenancy/migrations/0007_roster_import_heartbeat.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM roster_import_stalled_organizations(%s)", [stalled_before])
+        return sorted(organization_id for (organization_id,) in cursor.fetchall())
 
 
 @transaction.atomic

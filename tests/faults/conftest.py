@@ -1,6 +1,7 @@
-"""A private Redis server for fault tests: started on a free port, pointed at by the cache, the click
-buffer's stream client and Celery (broker and results) for one test, then stopped, paused (SIGSTOP) and
-resumed by the test itself."""
+"""What fault tests inject faults into: a private Redis server (started on a free port, pointed at by the cache,
+the click buffer's stream client and Celery, broker and results, for one test, then stopped, paused with SIGSTOP
+and resumed by the test itself), a real SMTP server on 127.0.0.1 (tests/mailserver.py) and a real Celery worker
+process on the test database that the test kills."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
+import uuid
+from pathlib import Path
 
 import pytest
 import redis
+
+from tests.mailserver import SMTPServer
 
 REDIS_SERVER = os.environ.get("REDIS_SERVER_BIN", "redis-server")
 
@@ -132,25 +138,152 @@ def redis_answers_this_process() -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _nothing_left_over():
+    """What a process remembers of a failed Redis (cache_backend's breaker, the contract's generations to
+    replace, sessions to drop, the outbox's pause): each fault test starts and ends with none."""
+    from advocacy.accounts import sessions
+    from advocacy.core import cache as contract
+    from advocacy.core import cache_backend, outbox
+
+    def forget():
+        cache_backend._down_until.clear()
+        contract._unapplied.clear()
+        sessions._stale.clear()
+        outbox._paused_until = 0.0
+
+    forget()
+    yield
+    forget()
+
+
+def queue_names() -> list[str]:
+    """Every queue tasks are sent to (the default one, and those the Celery app declares: mail, ...)."""
+    from advocacy.celery import app
+
+    declared = [queue.name for queue in app.conf.task_queues or ()]
+    return sorted({app.conf.task_default_queue, *declared})
+
+
 def run_queued_tasks(*, timeout: float = 0.3) -> list[str]:
-    """What a worker does: take each task message off the broker's default queue and run it. Returns the
-    names of the tasks run."""
+    """What a worker does: take each task message off the broker's queues and run it (at once: a countdown is
+    taken as passed), until none is left: the default queue waits `timeout` seconds for one more, the others
+    are read without waiting. Returns the names of the tasks run."""
     from advocacy.celery import app
     from advocacy.tenancy.jobs import task_named
 
     ran = []
-    with app.connection_for_read() as conn:
-        queue = conn.SimpleQueue(app.conf.task_default_queue)
-        try:
-            while True:
-                try:
-                    message = queue.get(timeout=timeout)
-                except queue.Empty:
-                    return ran
-                args, kwargs, _embed = message.payload
-                name = message.headers["task"]
-                task_named(name).apply(args=args, kwargs=kwargs, task_id=message.headers["id"], throw=True)
-                message.ack()
-                ran.append(name)
-        finally:
-            queue.close()
+    for name in queue_names():
+        with app.connection_for_read() as conn:  # one connection per queue (a closed consumer's stays in its poll)
+            queue = conn.SimpleQueue(name)
+            try:
+                while True:
+                    try:
+                        if name == app.conf.task_default_queue:
+                            message = queue.get(timeout=timeout)
+                        else:
+                            message = queue.get(block=False)
+                    except queue.Empty:
+                        break
+                    args, kwargs, _embed = message.payload
+                    task = message.headers["task"]
+                    task_named(task).apply(args=args, kwargs=kwargs, task_id=message.headers["id"], throw=True)
+                    message.ack()
+                    ran.append(task)
+            finally:
+                queue.close()
+    return ran
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 that this process's mail goes to (and a worker's, given its port)."""
+    server = SMTPServer().start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()
+
+
+class Worker:
+    """`celery -A advocacy worker` in a process of its own, on the test database and the private Redis, mailing
+    through the test's SMTP server. The test starts it, kills it (SIGKILL to its process group: no goodbye, no
+    acknowledgement, no cleanup) and starts it again. Its output goes to a log file, shown when a test fails."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        assert self.process is None or self.process.poll() is not None, "already running"
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "advocacy",
+                "worker",
+                "--pool=solo",  # one process: the kill takes the task and the worker together
+                "--queues",
+                ",".join(queue_names()),
+                "--hostname",
+                f"faults-{uuid.uuid4().hex[:8]}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel",
+                "INFO",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the kill reaches its pool children too
+        )
+        log.close()
+
+    def kill(self) -> None:
+        """The whole worker dies at once (the OOM killer, a lost machine)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def _database_url(settings_dict: dict) -> str:
+    user = settings_dict["USER"] + (f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(private_redis, smtp_server, settings, tmp_path):
+    """A Worker (not started) on the test database (its name, as the runtime role: committed data only, so
+    `django_db(transaction=True)`), the private Redis and the test's SMTP server."""
+    from django.db import connection
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "REDIS_URL": private_redis.url,
+        "DJANGO_TESTING": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.port),
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_TIMEOUT": "5",
+        "SITE_URL": settings.SITE_URL,
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("MIGRATE_DATABASE_URL", None)  # a worker never migrates
+    worker = Worker(env, tmp_path / "worker.log")
+    try:
+        yield worker
+    finally:
+        worker.kill()

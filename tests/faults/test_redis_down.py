@@ -12,7 +12,7 @@ from django.test import Client
 
 from advocacy.accounts import sessions
 from advocacy.core import cache as contract
-from advocacy.core import cache_backend, outbox
+from advocacy.core import outbox
 from advocacy.core.models import Outbox
 from advocacy.permissions import Role
 from advocacy.tenancy.context import organization_scope
@@ -30,22 +30,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 FLUSH = "content_library.tasks.flush_org_clicks"
-
-
-@pytest.fixture(autouse=True)
-def _nothing_left_over():
-    """What a process remembers of a failed Redis (cache_backend's breaker, the contract's generations to
-    replace): each test starts with none."""
-
-    def forget():
-        cache_backend._down_until.clear()
-        contract._unapplied.clear()
-        sessions._stale.clear()
-        outbox._paused_until = 0.0
-
-    forget()
-    yield
-    forget()
 
 
 @pytest.fixture

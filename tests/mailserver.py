@@ -21,44 +21,55 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.write(line.encode() + b"\r\n")
 
     def handle(self) -> None:
-        server: SMTPServer = self.server.owner
+        self.recipients: list[str] = []
         self._say("220 127.0.0.1 test ESMTP")
-        recipients: list[str] = []
         while True:
             line = self.rfile.readline()
             if not line:
                 return
             command = line.decode("utf-8", "replace").strip()
-            verb = command[:4].upper()
-            if verb == "EHLO":
-                self._say("250-127.0.0.1")
-                self._say("250-8BITMIME")
-                self._say("250 SMTPUTF8")
-            elif verb == "HELO":
-                self._say("250 127.0.0.1")
-            elif verb == "MAIL":
-                recipients = []
-                self._say("250 OK")
-            elif verb == "RCPT":
-                address = command.split(":", 1)[1].strip().strip("<>").split(">")[0].lower()
-                if address in server.refused:
-                    self._say("550 5.1.1 mailbox unavailable")
-                else:
-                    recipients.append(address)
-                    self._say("250 OK")
-            elif verb == "DATA":
-                self._say("354 end with <CRLF>.<CRLF>")
-                if not self._data(server, recipients):
-                    return
-                recipients = []
-            elif verb in ("RSET", "NOOP"):
-                recipients = [] if verb == "RSET" else recipients
-                self._say("250 OK")
-            elif verb == "QUIT":
-                self._say("221 bye")
-                return
-            else:
+            answer = getattr(self, f"_on_{command[:4].lower()}", None)
+            if answer is None:
                 self._say("502 command not implemented")
+            elif answer(command) is False:  # the conversation is over
+                return
+
+    def _on_ehlo(self, command: str) -> None:
+        self._say("250-127.0.0.1")
+        self._say("250-8BITMIME")
+        self._say("250 SMTPUTF8")
+
+    def _on_helo(self, command: str) -> None:
+        self._say("250 127.0.0.1")
+
+    def _on_mail(self, command: str) -> None:
+        self.recipients = []
+        self._say("250 OK")
+
+    def _on_rcpt(self, command: str) -> None:
+        address = command.split(":", 1)[1].strip().strip("<>").split(">")[0].lower()
+        if address in self.server.owner.refused:
+            self._say("550 5.1.1 mailbox unavailable")
+        else:
+            self.recipients.append(address)
+            self._say("250 OK")
+
+    def _on_data(self, command: str) -> bool:
+        self._say("354 end with <CRLF>.<CRLF>")
+        kept = self._data(self.server.owner, self.recipients)
+        self.recipients = []
+        return kept
+
+    def _on_rset(self, command: str) -> None:
+        self.recipients = []
+        self._say("250 OK")
+
+    def _on_noop(self, command: str) -> None:
+        self._say("250 OK")
+
+    def _on_quit(self, command: str) -> bool:
+        self._say("221 bye")
+        return False
 
     def _data(self, server: SMTPServer, recipients: list[str]) -> bool:
         lines = []

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 
 from advocacy.tenancy.models import Membership, Team
 
-from .models import PolicyKind, PolicyQuestion, PolicyVersion
+from .models import PolicyKind, PolicyQuestion, PolicyReview, PolicyVersion
+from .services.reviews import NOTES_REQUIRED
 
 
 class PolicyForm(forms.Form):
@@ -135,4 +136,34 @@ class SettingsForm(forms.Form):
         max_value=90,
         label="Remind pending people every (days)",
         help_text="0 turns scheduled reminders off. Overdue reminders are always sent once.",
+    )
+
+
+class PolicyReviewForm(forms.Form):
+    """HR records a policy's periodic review. Fields are parsed here; what makes a review valid (notes, a next
+    date in the future) is the service's rule, which the page also asks when this form fails, so every problem
+    shows at once."""
+
+    notes = forms.CharField(
+        label="Review notes",
+        error_messages={"required": NOTES_REQUIRED},
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you checked (laws, networks, incidents, questions asked) and what you found.",
+    )
+    outcome = forms.ChoiceField(
+        choices=PolicyReview.Outcome.choices,
+        initial=PolicyReview.Outcome.NO_CHANGE,
+        widget=forms.RadioSelect,
+        label="Outcome",
+        error_messages={
+            "required": "Say whether the policy is still right or needs a new version.",
+            "invalid_choice": "Say whether the policy is still right or needs a new version.",
+        },
+    )
+    next_review_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Next review",
+        help_text="Defaults to a year from today.",
+        error_messages={"invalid": "Enter the next review date as a date, for example 2027-06-30."},
     )

@@ -303,3 +303,47 @@ class PolicyQuestion(TenantModel):
 
     def __str__(self):
         return self.body[:60]
+
+
+class PolicyReview(TenantModel):
+    """A policy's periodic review, recorded: who reviewed it and when, what they noted, whether it led to a
+    new version (the draft it started), and the next review date it set. Kept as history; never edited."""
+
+    class Outcome(models.TextChoices):
+        NO_CHANGE = "no_change", "Still right, no change"
+        NEW_VERSION = "new_version", "Needs changes, new version started"
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, db_constraint=False, related_name="periodic_reviews")
+    reviewed_version = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The version in force when the policy was reviewed.",
+    )
+    new_version = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The draft the review started (outcome: new version).",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+    notes = models.TextField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    previous_due_on = models.DateField(null=True, blank=True, help_text="The review date this review answered.")
+    next_review_on = models.DateField()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [models.Index(fields=["organization", "policy", "reviewed_at"], name="policyreview_org_pol_at")]
+
+    def __str__(self) -> str:
+        return f"Review of policy #{self.policy_id} on {self.reviewed_at:%Y-%m-%d}"

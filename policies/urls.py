@@ -13,6 +13,7 @@ urlpatterns = [
     path("my-questions/", views.my_questions, name="policies_my_questions"),
     path("<int:policy_id>/", views.policy_detail, name="policies_detail"),
     path("<int:policy_id>/manage/", views.policy_manage, name="policies_manage"),
+    path("<int:policy_id>/reviewed/", views.policy_mark_reviewed, name="policies_mark_reviewed"),
     path("<int:policy_id>/edit/", views.policy_edit, name="policies_edit"),
     path("<int:policy_id>/archive/", views.policy_archive, name="policies_archive"),
     path("<int:policy_id>/compare/", views.compare, name="policies_compare"),

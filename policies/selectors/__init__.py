@@ -41,6 +41,13 @@ from .reports import (  # noqa: F401 - the report's selectors, from `policies.se
     report_summary,
     teams_for_filter,
 )
+from .reviews import (  # noqa: F401 - the periodic review's selectors, from `policies.selectors`
+    default_next_review,
+    last_review,
+    latest_review_horizon,
+    policy_reviews,
+    review_interval_months,
+)
 
 SHARE_GATE_SETTING = "require_policy_ack_to_share"
 REMINDER_DAYS_SETTING = "policy_reminder_days"

@@ -15,6 +15,7 @@ from .reminders import (
     reminders_run,
     reminders_send_for_version,
 )
+from .reviews import policy_review_record, review_errors
 from .versions import (
     draft_review,
     draft_save,
@@ -41,6 +42,7 @@ __all__ = [
     "policy_archive",
     "policy_create",
     "policy_restore",
+    "policy_review_record",
     "policy_settings_update",
     "policy_update",
     "question_answer",
@@ -53,5 +55,6 @@ __all__ = [
     "reminders_send_for_version",
     "report_export",
     "require_review",
+    "review_errors",
     "version_publish",
 ]

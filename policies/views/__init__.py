@@ -17,6 +17,7 @@ from .authoring import (
 from .questions import ask, followup, my_questions, question_answer, question_faq, question_inbox
 from .reading import acknowledge, compare, policy_detail, policy_list, version_detail
 from .reports import remind_team, report, report_csv, report_teams
+from .reviews import policy_mark_reviewed
 from .settings import policy_settings
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "policy_edit",
     "policy_list",
     "policy_manage",
+    "policy_mark_reviewed",
     "policy_settings",
     "question_answer",
     "question_faq",

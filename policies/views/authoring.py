@@ -9,7 +9,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from advocacy.tenancy.decorators import org_view
 
 from .. import selectors, services
-from ..forms import DraftForm, PolicyForm, PolicySettingsForm, PublishForm, ReviewForm, SubmitReviewForm
+from ..forms import (
+    DraftForm,
+    PolicyForm,
+    PolicyReviewForm,
+    PolicySettingsForm,
+    PublishForm,
+    ReviewForm,
+    SubmitReviewForm,
+)
 from ..markup import MAX_MARKDOWN, removal_notice, render_markdown, safe_html
 from ..models import PolicyVersion
 from .common import add_errors, may, page_url
@@ -82,10 +90,16 @@ def policy_edit(request, policy_id):
 @require_GET
 @org_view("policies.author")
 def policy_manage(request, policy_id):
+    policy = selectors.get_policy_for_org(request.organization, policy_id)
+    return manage_page(request, policy)
+
+
+def manage_page(request, policy, *, review_form=None):
+    """The policy's management page; a review form that failed is shown as typed, with every error."""
     organization = request.organization
-    policy = selectors.get_policy_for_org(organization, policy_id)
     versions = list(selectors.version_list(organization=organization, policy=policy, include_drafts=True))
     draft = next((v for v in versions if v.status in PolicyVersion.OPEN), None)
+    reviews = list(selectors.policy_reviews(organization=organization, policy=policy))
     context = {
         "policy": policy,
         "versions": versions,
@@ -93,8 +107,17 @@ def policy_manage(request, policy_id):
         "draft": draft,
         "teams": [] if policy.audience_all else selectors.audience_teams(organization=organization, policy=policy),
         "review_overdue": selectors.is_review_overdue(policy),
+        "reviews": reviews,
+        "review_form": review_form
+        or PolicyReviewForm(
+            initial={"next_review_on": selectors.default_next_review(organization=organization, policy=policy)}
+        ),
+        "may_mark_reviewed": may(request, "policies.review")
+        and policy.status == policy.Status.ACTIVE
+        and policy.current_version_id is not None,
     }
-    return render(request, "policies/manage.html", context)
+    status = 400 if review_form is not None and review_form.errors else 200
+    return render(request, "policies/manage.html", context, status=status)
 
 
 @require_POST

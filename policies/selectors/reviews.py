@@ -1,0 +1,45 @@
+"""Reads of a policy's periodic reviews: the history, the last one, the default next review date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from ..models import Policy, PolicyReview
+
+REVIEW_HORIZON_MONTHS = 60  # a next review further away than this is refused
+
+
+def _add_months(day: date, months: int) -> date:
+    from ..services.common import add_months  # the app's one month arithmetic (imported late: no cycle)
+
+    return add_months(day, months)
+
+
+def review_interval_months(*, organization, policy: Policy) -> int:
+    """How many months a review lasts. The organization and the policy have no interval of their own yet,
+    so every review, like every publication, sets the next one a year ahead unless HR chooses a date."""
+    from ..services.common import DEFAULT_REVIEW_MONTHS  # publishing's default too
+
+    return DEFAULT_REVIEW_MONTHS
+
+
+def default_next_review(*, organization, policy: Policy, today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return _add_months(today, review_interval_months(organization=organization, policy=policy))
+
+
+def latest_review_horizon(today: date | None = None) -> date:
+    return _add_months(today or timezone.localdate(), REVIEW_HORIZON_MONTHS)
+
+
+def policy_reviews(*, organization, policy: Policy):
+    """The policy's recorded reviews, newest first, with who reviewed and the versions they name."""
+    return PolicyReview.objects.filter(organization=organization, policy=policy).select_related(
+        "reviewed_by", "reviewed_version", "new_version"
+    )
+
+
+def last_review(*, organization, policy: Policy) -> PolicyReview | None:
+    return policy_reviews(organization=organization, policy=policy).first()

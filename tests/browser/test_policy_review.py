@@ -1,0 +1,53 @@
+"""The policy review cycle in a real browser (issue #15): HR opens a policy whose review is overdue, sends
+the review form empty (every error at once), then records the review; the badge clears and the history
+shows it. The same page on a 390 px phone. Screenshots: tests/screenshots/policy-review-*.png."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from advocacy.tenancy.context import organization_scope
+from policies.models import Policy
+from tests.policies.factories import published_policy
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+WIDE = "() => document.documentElement.scrollWidth > window.innerWidth"
+
+
+@pytest.fixture
+def overdue(org, hr):
+    policy, _ = published_policy(org, actor=hr, title="Disclosure rules", kind="disclosure")
+    with organization_scope(org):
+        Policy.objects.filter(pk=policy.pk).update(review_due_on=timezone.localdate() - timedelta(days=35))
+    return policy
+
+
+def test_hr_records_a_review(org, hr, overdue, sign_in, screenshot):
+    page = sign_in(hr)
+    page.goto(f"{page.base}/o/{org.slug}/policies/{overdue.pk}/manage/")
+    review = page.locator("#review")
+    review.get_by_text("Review overdue").wait_for()
+    page.fill("#id_next_review_on", "")
+    review.get_by_role("button", name="Mark reviewed").click()
+    review.get_by_text("The review was not recorded").wait_for()
+    assert review.get_by_text("Say what you checked and what you found").is_visible()
+    screenshot(page, "policy-review-errors")
+
+    page.fill("#id_notes", "Checked against the networks' new paid-partnership labels: still right.")
+    page.fill("#id_next_review_on", (timezone.localdate() + timedelta(days=180)).isoformat())
+    page.locator("#review").get_by_role("button", name="Mark reviewed").click()
+    page.get_by_text("Review recorded. The next review is on").wait_for()
+    assert page.get_by_text("Review overdue").count() == 0
+    history = page.locator("#review")
+    history.get_by_text("still right.").wait_for()
+    assert history.get_by_text("No change", exact=True).is_visible()
+    screenshot(page, "policy-review-desktop")
+
+    phone = sign_in(hr, viewport=PHONE)
+    phone.goto(f"{phone.base}/o/{org.slug}/policies/{overdue.pk}/manage/")
+    phone.locator("#review").get_by_text("still right.").wait_for()
+    assert not phone.evaluate(WIDE), "the page scrolls sideways at 390 px"
+    screenshot(phone, "policy-review-phone")

@@ -1,0 +1,198 @@
+"""The policy review cycle (issue #15): recording a periodic review (service and page), who may review,
+single-HR organizations, reminders before a review is due."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from advocacy.audit.models import AuditEvent
+from advocacy.tenancy.context import organization_scope
+from policies import selectors, services
+from policies.models import Policy, PolicyReview, PolicyVersion
+from policies.services.common import add_months
+
+from .factories import make_policy, published_policy
+
+pytestmark = pytest.mark.django_db
+
+
+def url(org, tail=""):
+    return f"/o/{org.slug}/policies/{tail}"
+
+
+def reviews_of(org, policy):
+    with organization_scope(org):
+        return list(PolicyReview.objects.filter(policy=policy).order_by("id"))
+
+
+def overdue_policy(org, hr):
+    """A published policy whose review date passed a month ago."""
+    policy, version = published_policy(org, actor=hr)
+    with organization_scope(org):
+        Policy.objects.filter(pk=policy.pk).update(review_due_on=timezone.localdate() - timedelta(days=30))
+        policy.refresh_from_db()
+    return policy, version
+
+
+# --- the service ---------------------------------------------------------------------------------------------
+
+
+def test_recording_a_review_sets_the_next_date_a_year_ahead_and_is_audited(org, hr):
+    policy, version = overdue_policy(org, hr)
+    was_due = policy.review_due_on
+    with organization_scope(org):
+        review = services.policy_review_record(
+            organization=org, actor=hr, policy=policy, notes="Checked against the new disclosure rules."
+        )
+        policy.refresh_from_db()
+        assert review.outcome == PolicyReview.Outcome.NO_CHANGE
+        assert review.reviewed_by == hr and review.reviewed_version_id == version.pk
+        assert review.new_version is None
+        assert review.previous_due_on == was_due
+        assert review.next_review_on == add_months(timezone.localdate(), 12) == policy.review_due_on
+        assert not selectors.is_review_overdue(policy)
+        event = AuditEvent.objects.get(action="policy.reviewed")
+        assert event.actor == hr and event.target_id == str(policy.pk)
+        assert event.data["next_review_on"] == str(review.next_review_on)
+        assert event.data["notes"] == "Checked against the new disclosure rules."
+
+
+def test_a_review_that_needs_changes_starts_a_draft_or_links_the_one_in_progress(org, hr):
+    policy, version = overdue_policy(org, hr)
+    chosen = timezone.localdate() + timedelta(days=90)
+    with organization_scope(org):
+        first = services.policy_review_record(
+            organization=org,
+            actor=hr,
+            policy=policy,
+            notes="The AI rule is missing.",
+            next_review_on=chosen,
+            start_new_version=True,
+        )
+        draft = selectors.open_draft(organization=org, policy=policy)
+        assert first.outcome == PolicyReview.Outcome.NEW_VERSION and first.new_version_id == draft.pk
+        assert draft.body_markdown == version.body_markdown  # from the text in force
+        policy.refresh_from_db()
+        assert policy.review_due_on == chosen
+        second = services.policy_review_record(
+            organization=org, actor=hr, policy=policy, notes="Still missing.", start_new_version=True
+        )
+        assert second.new_version_id == draft.pk  # the draft in progress, not a second one
+        assert PolicyVersion.objects.filter(policy=policy, status__in=PolicyVersion.OPEN).count() == 1
+        assert [r.pk for r in selectors.policy_reviews(organization=org, policy=policy)] == [second.pk, first.pk]
+
+
+def test_every_problem_with_a_review_is_reported_at_once_and_nothing_changes(org, hr):
+    policy, _ = overdue_policy(org, hr)
+    was_due = policy.review_due_on
+    with organization_scope(org):
+        Policy.objects.filter(pk=policy.pk).update(status=Policy.Status.ARCHIVED)
+        with pytest.raises(ValidationError) as caught:
+            services.policy_review_record(
+                organization=org, actor=hr, policy=policy, notes="  ", next_review_on=timezone.localdate()
+            )
+        errors = caught.value.message_dict
+        assert set(errors) == {"notes", "next_review_on", "__all__"}
+        assert "archived" in errors["__all__"][0]
+        policy.refresh_from_db()
+        assert policy.review_due_on == was_due
+        assert not PolicyReview.objects.exists()
+        assert not AuditEvent.objects.filter(action="policy.reviewed").exists()
+
+
+def test_a_policy_never_published_cannot_be_reviewed_and_far_dates_are_refused(org, hr):
+    policy = make_policy(org, actor=hr)
+    with organization_scope(org):
+        with pytest.raises(ValidationError, match="Publish the policy first"):
+            services.policy_review_record(organization=org, actor=hr, policy=policy, notes="Fine.")
+    errors = services.review_errors(notes="Fine.", next_review_on=timezone.localdate() + timedelta(days=6 * 366))
+    assert errors == {"next_review_on": ["Choose a next review date within five years."]}
+
+
+# --- the page ------------------------------------------------------------------------------------------------
+
+
+def test_hr_marks_a_policy_reviewed_from_its_page_and_the_badge_clears(org, hr, client_for):
+    policy, _ = overdue_policy(org, hr)
+    client = client_for(hr)
+    page = client.get(url(org, f"{policy.pk}/manage/"))
+    assert page.status_code == 200
+    assert b"Review overdue" in page.content and b"Mark reviewed" in page.content
+    assert b"No review recorded yet." in page.content
+    chosen = timezone.localdate() + timedelta(days=200)
+    response = client.post(
+        url(org, f"{policy.pk}/reviewed/"),
+        {"notes": "Checked <b>everything</b>.", "outcome": "no_change", "next_review_on": chosen.isoformat()},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"/{policy.pk}/manage/")
+    page = client.get(response["Location"])
+    assert b"Review overdue" not in page.content
+    assert b"Review recorded. The next review is on" in page.content
+    assert chosen.strftime("%-d %b %Y").encode() in page.content
+    assert b"Checked &lt;b&gt;everything&lt;/b&gt;." in page.content  # the history, escaped
+    assert b"Review overdue" not in client.get(url(org)).content  # the list's badge too
+    [review] = reviews_of(org, policy)
+    assert review.next_review_on == chosen
+
+
+def test_needs_changes_takes_hr_to_the_new_draft(org, hr, client_for):
+    policy, _ = overdue_policy(org, hr)
+    response = client_for(hr).post(
+        url(org, f"{policy.pk}/reviewed/"), {"notes": "Update the press contact.", "outcome": "new_version"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"/{policy.pk}/draft/")
+    [review] = reviews_of(org, policy)
+    assert review.new_version_id is not None
+
+
+def test_the_page_shows_every_error_at_once_and_keeps_what_was_typed(org, hr, client_for):
+    policy, _ = overdue_policy(org, hr)
+    client = client_for(hr)
+    response = client.post(
+        url(org, f"{policy.pk}/reviewed/"),
+        {"notes": "", "outcome": "new_version", "next_review_on": "next spring"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Say what you checked and what you found" in body
+    assert "Enter the next review date as a date" in body
+    assert 'value="next spring"' in body
+    assert re.search(r'value="new_version"[^>]*checked', body)
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client.post(
+        url(org, f"{policy.pk}/reviewed/"), {"notes": "Long and careful notes.", "next_review_on": past}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The next review date must be in the future." in body
+    assert "Say whether the policy is still right or needs a new version." in body
+    assert "Long and careful notes." in body
+    assert reviews_of(org, policy) == []
+
+
+def test_employees_and_moderators_get_403_and_nothing_changes(org, hr, employee, moderator, client_for):
+    policy, _ = overdue_policy(org, hr)
+    for user in (employee, moderator):
+        response = client_for(user).post(url(org, f"{policy.pk}/reviewed/"), {"notes": "Fine.", "outcome": "no_change"})
+        assert response.status_code == 403
+    assert reviews_of(org, policy) == []
+    with organization_scope(org):
+        assert Policy.objects.get(pk=policy.pk).review_due_on == policy.review_due_on
+
+
+def test_another_organizations_policy_is_404_and_unchanged(org, other_org, hr, other_admin, client_for):
+    from advocacy.permissions import Role
+    from tests.factories import MembershipFactory
+
+    policy, _ = overdue_policy(org, hr)
+    other_hr = MembershipFactory(organization=other_org, roles=[Role.HR, Role.ADMIN]).user
+    client = client_for(other_hr)
+    for slug in (org.slug, other_org.slug):
+        response = client.post(
+            f"/o/{slug}/policies/{policy.pk}/reviewed/", {"notes": "Mine now.", "outcome": "no_change"}
+        )
+        assert response.status_code == 404
+    assert reviews_of(org, policy) == []

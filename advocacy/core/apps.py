@@ -26,7 +26,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         """The cache contract: every app's caching module declares what it caches; wire the writes."""
-        from . import cache  # in ready(): the contract imports the outbox's model (app loading)
+        from . import cache  # in ready(): connect() wires the model signals of every app, loaded by now
 
         autodiscover_modules("caching")
         cache.connect()

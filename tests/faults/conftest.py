@@ -276,7 +276,7 @@ def celery_worker(private_redis, smtp_server, settings, tmp_path):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_server.port),
         "EMAIL_USE_TLS": "0",
-        "EMAIL_TIMEOUT": "5",
+        "EMAIL_TIMEOUT": "30",  # longer than any wait of the test: a held answer ends by the kill, not a timeout
         "SITE_URL": settings.SITE_URL,
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",

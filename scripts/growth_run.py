@@ -1,9 +1,12 @@
 """The simulated growth run of docs/scaling.md: do pages slow down as organizations are added?
 
     DATABASE_URL=postgres://advocacy@127.0.0.1:5432/advocacy REDIS_URL=redis://127.0.0.1:6379/5 \
+        MIGRATE_DATABASE_URL=postgres://advocacy_owner@127.0.0.1:5432/advocacy \
         .venv/bin/python scripts/growth_run.py [--orgs-before 10] [--orgs-after 1000] [--rounds 3]
 
-In one run, on fresh databases (the application's role, so row-level security applies): migrate and seed
+In one run, on fresh databases created, migrated and vacuumed by the owner role of MIGRATE_DATABASE_URL
+and served as the application's role of DATABASE_URL (row-level security applies, with the policies
+production has; as bench/run.py; without MIGRATE_DATABASE_URL one role does both): migrate and seed
 the demo, give `acme` 10,000 members (plus content, shares and clicks), add small organizations (10
 members each, each with content, shares and clicks of its own, `generate_scale_data --small-org-content`),
 and measure every benchmark page (bench/targets.py): the SQL statements of one request and the time of
@@ -75,6 +78,7 @@ def measure(requests: int, out: Path) -> None:
     from django.test import Client
     from django.utils.module_loading import import_string
 
+    from advocacy.core.roles import as_owner
     from advocacy.tenancy.context import organization_scope
     from advocacy.tenancy.models import Organization
     from bench.targets import TARGETS
@@ -117,6 +121,8 @@ def measure(requests: int, out: Path) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tenancy_organization")
         (organizations,) = cursor.fetchone()
+    # every organization's rows: as the owner, whose sessions may cross organizations (the runtime role may not)
+    with as_owner() as owner, owner.cursor() as cursor:
         cursor.execute("SELECT set_config('app.bypass_rls', 'on', false)")
         counts = {}
         for table in ("tenancy_membership", "content_library_contentitem", "content_library_share"):
@@ -145,11 +151,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def growth_env(url: str, secret: str, orgs: int) -> dict:
+def growth_env(url: str, owner_url: str, secret: str, orgs: int) -> dict:
     """The environment of the commands and the measuring subprocess against one growth database."""
     return {
         **os.environ,
         "DATABASE_URL": url,
+        "MIGRATE_DATABASE_URL": owner_url,  # migrate runs as the owner
         "SECRET_KEY": secret,
         "DJANGO_DEBUG": "0",
         "DEMO_MODE": "0",
@@ -161,7 +168,7 @@ def growth_env(url: str, secret: str, orgs: int) -> dict:
     }
 
 
-def build_database(args, env: dict, url: str, orgs: int, *, first: bool) -> None:
+def build_database(args, env: dict, orgs: int, *, first: bool) -> None:
     """Migrate, seed the demo and generate the data of one size, then VACUUM ANALYZE."""
 
     def manage(*command: str) -> None:
@@ -183,7 +190,7 @@ def build_database(args, env: dict, url: str, orgs: int, *, first: bool) -> None
         "--clicks=200000",
         f"--small-org-content={args.small_org_content}",
     )
-    vacuum_analyze(url)
+    vacuum_analyze(env["MIGRATE_DATABASE_URL"])  # as the tables' owner
 
 
 def prepare_databases(args, sizes: tuple[int, int]) -> tuple[dict[int, dict], str]:
@@ -193,11 +200,12 @@ def prepare_databases(args, sizes: tuple[int, int]) -> tuple[dict[int, dict], st
     envs, server_version = {}, ""
     for orgs in sizes:
         name = f"{args.database}_{orgs}"
-        url = with_database(os.environ["DATABASE_URL"], name)
-        server_version = "(reused)" if args.reuse else recreate_database(os.environ["DATABASE_URL"], name)
-        envs[orgs] = growth_env(url, secret, orgs)
+        owner = os.environ.get("MIGRATE_DATABASE_URL") or os.environ["DATABASE_URL"]
+        url, owner_url = with_database(os.environ["DATABASE_URL"], name), with_database(owner, name)
+        server_version = "(reused)" if args.reuse else recreate_database(owner, name)
+        envs[orgs] = growth_env(url, owner_url, secret, orgs)
         if not args.reuse:
-            build_database(args, envs[orgs], url, orgs, first=orgs == sizes[0])
+            build_database(args, envs[orgs], orgs, first=orgs == sizes[0])
     return envs, server_version
 
 

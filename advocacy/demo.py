@@ -71,12 +71,18 @@ ROLE_PEOPLE = [
     ("moderator", "Morgan Moss", [Role.MODERATOR, Role.EMPLOYEE], "Marketing"),
     ("employee", "Emery Evans", [Role.EMPLOYEE], "Marketing"),
 ]
+# More people with a login of their own, beside one person per role: a second HR member, so a draft policy
+# can be sent for review (nobody reviews their own draft) from the first sign-in
+MORE_PEOPLE = [
+    ("hr2", "Riley Reed", [Role.HR, Role.EMPLOYEE], "People"),
+]
+DEMO_LOGINS = [key for key, *_ in (*ROLE_PEOPLE, *MORE_PEOPLE)]  # hr2 signs in as hr2@<slug>.example
 
 
 @dataclass
 class DemoOrg:
     organization: Organization
-    people: dict  # "admin" / "hr" / "moderator" / "employee" -> User; "employees" -> [User]
+    people: dict  # "admin" / "hr" / "moderator" / "employee" / "hr2" -> User; "employees" -> [User]
     teams: dict  # name -> Team
 
 
@@ -124,7 +130,7 @@ def seed_organization(slug: str, name: str, password: str) -> DemoOrg:
         for team_name in TEAMS:
             teams[team_name], _ = Team.objects.get_or_create(organization=organization, name=team_name)
         people: dict = {"employees": []}
-        for key, full_name, roles, team_name in ROLE_PEOPLE:
+        for key, full_name, roles, team_name in (*ROLE_PEOPLE, *MORE_PEOPLE):
             user = _user(f"{key}@{slug}.example", full_name, password)
             _member(organization, user, roles, teams[team_name])
             people[key] = user

@@ -13,11 +13,12 @@ class PoliciesConfig(AppConfig):
     verbose_name = "Policies"
     default_auto_field = "django.db.models.BigAutoField"
     registration = AppRegistration(
-        # HR writes, reviews and publishes; admins follow the tracking; everyone reads and acknowledges
+        # HR writes, reviews and publishes; admins review and follow the tracking; everyone reads and acknowledges
         actions={
             "policies.view": EVERYONE,
             "policies.author": HR,
-            "policies.review": HR,
+            # an admin may review too, so an organization with a single HR member can still have drafts approved
+            "policies.review": {Role.HR, Role.ADMIN},
             "policies.publish": HR,
             "policies.track": {Role.HR, Role.ADMIN},
             "policies.remind": HR,

@@ -128,8 +128,9 @@ class SettingsForm(forms.Form):
     )
     require_review = forms.BooleanField(
         required=False,
-        label="Require a second HR approval before publishing",
-        help_text="Drafts must be approved by another HR member.",
+        label="Require an approval before publishing",
+        help_text="Another HR member or an admin who did not write the draft approves it before it is published. "
+        "Turn it off when nobody else can review; the change is recorded in the audit log.",
     )
     reminder_days = forms.IntegerField(
         min_value=0,

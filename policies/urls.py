@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:policy_id>/questions/", views.ask, name="policies_ask"),
     path("<int:policy_id>/draft/", views.draft_edit, name="policies_draft"),
     path("<int:policy_id>/draft/new/", views.draft_new, name="policies_draft_new"),
+    path("<int:policy_id>/draft/read/", views.draft_read, name="policies_draft_read"),
     path("<int:policy_id>/draft/preview/", views.draft_preview, name="policies_preview"),
     path("<int:policy_id>/draft/submit/", views.draft_submit, name="policies_submit"),
     path("<int:policy_id>/draft/review/", views.draft_review, name="policies_review"),

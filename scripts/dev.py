@@ -50,7 +50,7 @@ APP_DB = "advocacy"  # name of both the database and the application's runtime r
 OWNER_ROLE = "advocacy_owner"  # owns the database; migrations run as it
 ROLES_SQL = ROOT / "docker" / "postgres-init" / "roles.psql"
 DEMO_ORGS = ("acme", "globex")
-DEMO_ROLES = ("admin", "hr", "moderator", "employee")
+DEMO_ROLES = ("admin", "hr", "hr2", "moderator", "employee")  # hr2: a second HR member, to review drafts
 
 
 def log(message: str) -> None:

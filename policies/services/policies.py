@@ -193,4 +193,12 @@ def policy_settings_update(
         target=org,
         data={"before": before, "after": values},
     )
+    if bool(before["policy_require_review"]) != bool(require_review):
+        # switching the approval of drafts on or off is a decision of its own, findable as such in the log
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="policy.review_required" if require_review else "policy.review_switched_off",
+            target=org,
+        )
     return org

@@ -143,12 +143,12 @@ def draft_submit_for_review(*, organization, actor, version: PolicyVersion, revi
     if not version.body_markdown.strip():
         raise ValidationError("Write the policy text before sending it for review.")
     if reviewer is None or reviewer.pk == actor.pk:
-        raise ValidationError("Choose another HR member to review your draft.")
+        raise ValidationError("Choose another HR member (or an admin) to review your draft.")
     if is_draft_author(version, reviewer):
         raise ValidationError("Choose a reviewer who has not written any of this draft.")
     membership = Membership.objects.filter(organization=organization, user=reviewer, is_active=True).first()
     if membership is None or not role_may(membership.roles, "policies.review"):
-        raise ValidationError("The reviewer must be an HR member of this organization.")
+        raise ValidationError("The reviewer must be an HR member or an admin of this organization.")
     version.status = PolicyVersion.Status.IN_REVIEW
     version.reviewer = reviewer
     version.save(update_fields=["status", "reviewer", "updated_at"])
@@ -166,7 +166,9 @@ def draft_submit_for_review(*, organization, actor, version: PolicyVersion, revi
         target=version,
         data={"reviewer": reviewer.email},
     )
-    url = org_url(organization, "draft", policy_id=version.policy_id)
+    # an HR reviewer opens the editor; an admin, who does not author, the draft's reading page
+    page = "draft" if role_may(membership.roles, "policies.author") else "draft_read"
+    url = org_url(organization, page, policy_id=version.policy_id)
     mail_on_commit(
         [reviewer.email],
         f"Review requested: {version.title}",
@@ -181,7 +183,9 @@ def draft_review(*, organization, actor, version: PolicyVersion, approve: bool, 
     if version.status != PolicyVersion.Status.IN_REVIEW:
         raise ValidationError("This draft is not waiting for a review.")
     if is_draft_author(version, actor):
-        raise ValidationError("You cannot approve or reject your own draft; another HR member must review it.")
+        raise ValidationError(
+            "You cannot approve or reject your own draft; another HR member or an admin must review it."
+        )
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ValidationError({"comment": ["Say what should change, so the author knows what to do."]})
@@ -226,7 +230,9 @@ def _check_ready(organization, version: PolicyVersion, policy: Policy) -> None:
     if version.status == PolicyVersion.Status.CHANGES_REQUESTED:
         raise ValidationError("The reviewer asked for changes; update the draft and have it approved first.")
     if require_review(organization) and version.status != PolicyVersion.Status.APPROVED:
-        raise ValidationError("This organization requires another HR member to approve a draft before it is published.")
+        raise ValidationError(
+            "This organization requires an approval before publishing: send the draft to another HR member or an admin."
+        )
     if not version.body_markdown.strip():
         raise ValidationError("An empty policy cannot be published.")
 

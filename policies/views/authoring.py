@@ -88,8 +88,10 @@ def policy_edit(request, policy_id):
 
 
 @require_GET
-@org_view("policies.author")
+@org_view("policies.track")
 def policy_manage(request, policy_id):
+    """HR manages the policy here; an admin (who reviews but does not author) sees it without the authoring
+    controls."""
     policy = selectors.get_policy_for_org(request.organization, policy_id)
     return manage_page(request, policy)
 
@@ -107,6 +109,7 @@ def manage_page(request, policy, *, review_form=None):
         "draft": draft,
         "teams": [] if policy.audience_all else selectors.audience_teams(organization=organization, policy=policy),
         "review_overdue": selectors.is_review_overdue(policy),
+        "may_author": may(request, "policies.author"),
         "reviews": reviews,
         "review_form": review_form
         or PolicyReviewForm(
@@ -168,7 +171,6 @@ def _draft_initial(draft) -> dict:
 
 def _draft_page(request, policy, draft, *, form=None, publish_form=None):
     """The draft editor; a bound form (the text, or the publish choices) that failed is shown as typed."""
-    organization = request.organization
     form = form or DraftForm(initial=_draft_initial(draft))
     publish_form = publish_form or PublishForm(
         initial={"change_kind": "material" if policy.current_version_id is None else None}
@@ -181,19 +183,51 @@ def _draft_page(request, policy, draft, *, form=None, publish_form=None):
         "preview": safe_html(render_markdown(source)),
         "removed": removal_notice(source),  # of the text shown in the editor
         "removed_saved": removal_notice(draft.body_markdown),  # of the saved text, the one published
-        "submit_form": SubmitReviewForm(
-            reviewers=selectors.reviewer_users(organization=organization, exclude_user=request.user)
-        ),
-        "review_form": ReviewForm(),
         "publish_form": publish_form,
-        "reviews": list(selectors.review_history(organization=organization, version=draft)),
-        "may_review": may(request, "policies.review") and not services.is_draft_author(draft, request.user),
         "may_publish": may(request, "policies.publish"),
-        "requires_review": services.require_review(organization),
         "is_first": policy.current_version_id is None,
+        **review_card_context(request, draft),
     }
     status = 400 if (form.is_bound and form.errors) or (publish_form.is_bound and publish_form.errors) else 200
     return render(request, "policies/draft.html", context, status=status)
+
+
+def review_card_context(request, draft) -> dict:
+    """The draft's review card: its history, who may be asked, whether the caller may decide."""
+    organization = request.organization
+    reviewers = selectors.reviewer_users(organization=organization, exclude_user=request.user)
+    return {
+        "submit_form": SubmitReviewForm(reviewers=reviewers),
+        "has_reviewers": reviewers.exists(),
+        "review_form": ReviewForm(),
+        "reviews": list(selectors.review_history(organization=organization, version=draft)),
+        "may_review": may(request, "policies.review") and not services.is_draft_author(draft, request.user),
+        "may_change_settings": may(request, "policies.settings"),
+        "requires_review": services.require_review(organization),
+    }
+
+
+@require_GET
+@org_view("policies.review")
+def draft_read(request, policy_id):
+    """A reviewer who does not author (an admin) reads the draft sent to them and approves it or asks for
+    changes; an author is taken to the editor."""
+    organization = request.organization
+    policy = selectors.get_policy_for_org(organization, policy_id)
+    if may(request, "policies.author"):
+        return redirect(page_url(request, "draft", policy_id=policy.pk))
+    draft = selectors.open_draft(organization=organization, policy=policy)
+    if draft is None:
+        messages.info(request, "There is no draft in progress for this policy.")
+        return redirect(page_url(request, "manage", policy_id=policy.pk))
+    context = {
+        "policy": policy,
+        "draft": draft,
+        "body": safe_html(render_markdown(draft.body_markdown)),
+        "is_first": policy.current_version_id is None,
+        **review_card_context(request, draft),
+    }
+    return render(request, "policies/draft_read.html", context)
 
 
 @require_POST
@@ -226,7 +260,7 @@ def draft_submit(request, policy_id):
     reviewers = selectors.reviewer_users(organization=organization, exclude_user=request.user)
     form = SubmitReviewForm(request.POST, reviewers=reviewers)
     if not form.is_valid():
-        messages.error(request, "Choose another HR member to review the draft.")
+        messages.error(request, "Choose another HR member (or an admin) to review the draft.")
         return redirect(page_url(request, "draft", policy_id=policy.pk))
     try:
         services.draft_submit_for_review(
@@ -248,10 +282,11 @@ def draft_submit(request, policy_id):
 def draft_review(request, policy_id):
     organization = request.organization
     policy, draft = _policy_and_draft(organization, policy_id)
+    back = page_url(request, "draft" if may(request, "policies.author") else "draft_read", policy_id=policy.pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose approve or request changes.")
-        return redirect(page_url(request, "draft", policy_id=policy.pk))
+        return redirect(back)
     try:
         services.draft_review(
             organization=organization,
@@ -264,7 +299,7 @@ def draft_review(request, policy_id):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Review recorded.")
-    return redirect(page_url(request, "draft", policy_id=policy.pk))
+    return redirect(back)
 
 
 @require_POST

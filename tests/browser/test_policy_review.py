@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from advocacy.tenancy.context import organization_scope
 from policies.models import Policy
-from tests.policies.factories import published_policy
+from tests.policies.factories import make_policy, published_policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,3 +51,37 @@ def test_hr_records_a_review(org, hr, overdue, sign_in, screenshot):
     phone.locator("#review").get_by_text("still right.").wait_for()
     assert not phone.evaluate(WIDE), "the page scrolls sideways at 390 px"
     screenshot(phone, "policy-review-phone")
+
+
+def test_an_admin_reviews_the_draft_of_the_only_hr_member(org, hr, admin, sign_in, screenshot):
+    from policies import services
+
+    policy = make_policy(org, actor=hr, title="Brand guidelines", kind="brand")
+    with organization_scope(org):
+        services.policy_settings_update(
+            organization=org, actor=hr, require_ack_to_share=False, reminder_days=7, require_review=True
+        )
+    page = sign_in(hr)
+    page.goto(f"{page.base}/o/{org.slug}/policies/{policy.pk}/draft/")
+    card = page.locator("#draft-review")
+    card.get_by_text("Reviewers are HR members and admins").wait_for()
+    card.locator("select[name=reviewer]").select_option(label=admin.full_name or admin.email)
+    card.get_by_role("button", name="Send for review").click()
+    page.get_by_text("Sent for review.").wait_for()
+
+    reviewer = sign_in(admin)
+    reviewer.goto(f"{reviewer.base}/o/{org.slug}/policies/{policy.pk}/manage/")
+    reviewer.get_by_role("link", name="Review the draft").click()
+    reviewer.wait_for_url("**/draft/read/")
+    reviewer.get_by_text("Share our news responsibly.").wait_for()
+    screenshot(reviewer, "policy-review-admin-reads-draft")
+    reviewer.fill("#id_comment", "Clear and short. Approved.")
+    reviewer.get_by_role("button", name="Approve").click()
+    reviewer.get_by_text("Review recorded.").wait_for()
+    assert reviewer.locator("#draft-review").get_by_text("Approved by").is_visible()
+
+    phone = sign_in(admin, viewport=PHONE)
+    phone.goto(f"{phone.base}/o/{org.slug}/policies/{policy.pk}/draft/read/")
+    phone.get_by_text("Share our news responsibly.").wait_for()
+    assert not phone.evaluate(WIDE), "the page scrolls sideways at 390 px"
+    screenshot(phone, "policy-review-admin-phone")

@@ -196,3 +196,98 @@ def test_another_organizations_policy_is_404_and_unchanged(org, other_org, hr, o
         )
         assert response.status_code == 404
     assert reviews_of(org, policy) == []
+
+
+# --- single-HR organizations: an admin reviews, or review is switched off -------------------------------------
+
+
+def test_an_admin_reviews_a_draft_so_a_single_hr_member_can_publish(org, hr, admin, client_for):
+    policy = make_policy(org, actor=hr)
+    with organization_scope(org):
+        services.policy_settings_update(
+            organization=org, actor=hr, require_ack_to_share=False, reminder_days=7, require_review=True
+        )
+        draft = selectors.open_draft(organization=org, policy=policy)
+        assert list(selectors.reviewer_users(organization=org, exclude_user=hr)) == [admin]
+    client = client_for(hr)
+    page = client.get(url(org, f"{policy.pk}/draft/"))
+    assert b"Reviewers are HR members and admins who did not write this draft." in page.content
+    assert b"This organization requires an approval before publishing." in page.content
+    response = client.post(url(org, f"{policy.pk}/draft/submit/"), {"reviewer": admin.pk, "comment": "Please check."})
+    assert response.status_code == 302
+    with organization_scope(org):
+        from advocacy.core.models import OutgoingMail
+
+        [mail] = OutgoingMail.objects.filter(to=admin.email)
+        assert f"/{policy.pk}/draft/read/" in mail.body  # an admin reads the draft, the editor is HR's
+
+    client = client_for(admin)
+    manage = client.get(url(org, f"{policy.pk}/manage/"))
+    assert manage.status_code == 200
+    assert b"Review the draft" in manage.content
+    assert b"New version" not in manage.content and b"Archive policy" not in manage.content
+    read = client.get(url(org, f"{policy.pk}/draft/read/"))
+    assert read.status_code == 200 and b"Share our news responsibly." in read.content
+    assert b"Approve" in read.content
+    response = client.post(url(org, f"{policy.pk}/draft/review/"), {"decision": "approve", "comment": "Good."})
+    assert response.status_code == 302 and response["Location"].endswith(f"/{policy.pk}/draft/read/")
+    assert b"Approved by" in client.get(response["Location"]).content
+
+    client = client_for(hr)
+    response = client.post(url(org, f"{policy.pk}/draft/publish/"), {"change_kind": "material"})
+    assert response.status_code == 302
+    with organization_scope(org):
+        draft.refresh_from_db()
+        assert draft.status == PolicyVersion.Status.PUBLISHED and draft.approved_by == admin
+
+
+def test_an_hr_author_is_taken_to_the_editor_and_employees_get_403(org, hr, employee, client_for):
+    policy = make_policy(org, actor=hr)
+    response = client_for(hr).get(url(org, f"{policy.pk}/draft/read/"))
+    assert response.status_code == 302 and response["Location"].endswith(f"/{policy.pk}/draft/")
+    assert client_for(employee).get(url(org, f"{policy.pk}/draft/read/")).status_code == 403
+    assert client_for(employee).get(url(org, f"{policy.pk}/manage/")).status_code == 403
+
+
+def test_with_nobody_to_review_the_page_says_who_can_and_where_to_switch_review_off(org, hr, client_for):
+    policy = make_policy(org, actor=hr)
+    with organization_scope(org):
+        services.policy_settings_update(
+            organization=org, actor=hr, require_ack_to_share=False, reminder_days=7, require_review=True
+        )
+    page = client_for(hr).get(url(org, f"{policy.pk}/draft/")).content.decode()
+    assert "Nobody else can review this draft yet." in page
+    assert "Reviewers are HR members and admins who did not write the draft." in page
+    assert f'href="/o/{org.slug}/policies/settings/"' in page and "switch review off" in page
+    assert "Send for review" not in page
+
+
+def test_switching_review_off_is_recorded_in_the_audit_log(org, hr, client_for):
+    client = client_for(hr)
+    data = {"reminder_days": 7}
+    assert client.post(url(org, "settings/"), {**data, "require_review": "on"}).status_code == 302
+    assert client.post(url(org, "settings/"), data).status_code == 302
+    with organization_scope(org):
+        actions = list(
+            AuditEvent.objects.filter(action__startswith="policy.review_").order_by("id").values_list("action", "actor")
+        )
+    assert actions == [("policy.review_required", hr.pk), ("policy.review_switched_off", hr.pk)]
+    policy = make_policy(org, actor=hr)
+    with organization_scope(org):
+        draft = selectors.open_draft(organization=org, policy=policy)
+        services.version_publish(organization=org, actor=hr, version=draft, change_kind="material")
+        assert selectors.open_draft(organization=org, policy=policy) is None
+
+
+def test_the_demo_has_a_second_hr_member_to_review(settings):
+    from django.core.management import call_command
+
+    from advocacy.tenancy.models import Organization
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", verbosity=0)
+    acme = Organization.objects.get(slug="acme")
+    with organization_scope(acme):
+        hr = selectors.hr_reviewers(organization=acme).get(user__email="hr@acme.example").user
+        reviewers = {u.email for u in selectors.reviewer_users(organization=acme, exclude_user=hr)}
+    assert "hr2@acme.example" in reviewers

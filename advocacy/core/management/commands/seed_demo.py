@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from advocacy.demo import ROLE_PEOPLE, seed_all
+from advocacy.demo import DEMO_LOGINS, seed_all
 
 
 class Command(BaseCommand):
@@ -10,9 +10,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demos = seed_all()
         for demo in demos:
-            self.stdout.write(f"Organization {demo.organization.slug}: {len(demo.people['employees']) + 4} people")
+            people = len(demo.people["employees"]) + len(DEMO_LOGINS)
+            self.stdout.write(f"Organization {demo.organization.slug}: {people} people")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))
         for demo in demos:
-            for key, *_ in ROLE_PEOPLE:
+            for key in DEMO_LOGINS:
                 self.stdout.write(f"  {key}@{demo.organization.slug}.example")
         self.stdout.write(f"Password: {settings.DEMO_PASSWORD}")

@@ -63,12 +63,18 @@ class PoliciesConfig(AppConfig):
                 "task": "policies.tasks.send_policy_reminders_all",
                 "schedule": crontab(minute=30, hour=7),
             },
+            # owners of policies whose review is due within two weeks, once per review date
+            "policies-review-reminders": {
+                "task": "policies.tasks.send_review_reminders_all",
+                "schedule": crontab(minute=40, hour=7),
+            },
         },
         # Celery queues (advocacy/celery.py): reminders are mail; the daily fan-out goes to the default queue
         task_queues={
             "policies.tasks.send_policy_reminders": "mail",
             "policies.tasks.send_publish_reminders": "mail",
             "policies.tasks.send_team_reminder": "mail",
+            "policies.tasks.send_review_reminders": "mail",
         },
         seeders=("policies.demo.seed",),
         scale_steps=("policies.scale.generate_policy_acknowledgements",),

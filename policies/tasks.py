@@ -1,4 +1,5 @@
-"""Celery tasks for policies: reminders (beat, daily, one task per organization) and at publish.
+"""Celery tasks for policies: reminders (beat, daily, one task per organization: to acknowledge, and to the
+owners of policies whose review is coming up) and at publish.
 Services queue these by name (advocacy.tenancy.jobs.enqueue), so this module imports them, not the
 reverse."""
 
@@ -9,7 +10,7 @@ from advocacy.tenancy.jobs import fan_out, tenant_task
 from advocacy.tenancy.selectors import get_team_for_org
 
 from .selectors import get_version_for_org
-from .services import reminder_send_to_team, reminders_at_publish, reminders_run
+from .services import reminder_send_to_team, reminders_at_publish, reminders_run, review_reminders_run
 
 
 @tenant_task()
@@ -33,3 +34,13 @@ def send_team_reminder(version_id, team_id, actor_id, *, organization):
     version = get_version_for_org(organization, version_id)
     team = get_team_for_org(organization, team_id)
     return reminder_send_to_team(organization=organization, actor=actor, version=version, team=team)
+
+
+@tenant_task()
+def send_review_reminders(*, organization):
+    return review_reminders_run(organization=organization)
+
+
+@shared_task(acks_late=True)
+def send_review_reminders_all():
+    return fan_out(send_review_reminders)

@@ -15,7 +15,7 @@ from .reminders import (
     reminders_run,
     reminders_send_for_version,
 )
-from .reviews import policy_review_record, review_errors
+from .reviews import policy_review_record, review_errors, review_reminders_run
 from .versions import (
     draft_review,
     draft_save,
@@ -56,5 +56,6 @@ __all__ = [
     "report_export",
     "require_review",
     "review_errors",
+    "review_reminders_run",
     "version_publish",
 ]

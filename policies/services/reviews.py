@@ -1,19 +1,24 @@
 """The periodic review of a policy: HR (or an admin) records that the policy was reviewed, with notes, with
-or without a new version, and the review sets the next review date."""
+or without a new version, and the review sets the next review date; the owner is reminded before it is due."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from advocacy.audit.services import audit_record
+from advocacy.core import mail
+from advocacy.tenancy.models import Membership
 
 from .. import selectors
-from ..models import Policy, PolicyReview
+from ..models import Policy, PolicyReview, ReminderLog
 from ..selectors.reviews import default_next_review, latest_review_horizon
+from .common import org_url
 from .versions import draft_start
 
 MAX_NOTES = 4000
@@ -101,3 +106,106 @@ def policy_review_record(
         },
     )
     return review
+
+
+# --- reminders before a review is due --------------------------------------------------------------------------
+
+REVIEW_NOTICE_DAYS = 14  # the owner hears of a coming review this many days ahead (on the day: reminders_run)
+# called by advocacy.core.mail, by name, when the server refuses a reminder: the claim is given back
+REFUSED_HOOK = "policies.services.reminders.reminder_mail_refused"
+
+CLAIM_SQL = """
+INSERT INTO policies_reminderlog (organization_id, version_id, user_id, interval_key, sent_at)
+SELECT %s, %s, person, %s, now() FROM unnest(%s::bigint[]) AS person
+ON CONFLICT (organization_id, version_id, user_id, interval_key) DO NOTHING
+RETURNING user_id
+"""
+
+
+def _review_recipients(organization, policy: Policy) -> list[int]:
+    """The policy's owner while they are an active member; otherwise every HR member."""
+    active = Membership.objects.filter(organization=organization, is_active=True)
+    if policy.owner_id and active.filter(user_id=policy.owner_id).exists():
+        return [policy.owner_id]
+    return list(active.filter(roles__contains=["hr"]).values_list("user_id", flat=True))
+
+
+def _claim(organization, policy: Policy, interval_key: str, user_ids: list[int]) -> list[int]:
+    """One ReminderLog per person for this review date, skipping those already reminded: the users this call
+    claimed (a second run for the same date claims nobody, and so sends nothing)."""
+    if not user_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_SQL, [organization.pk, policy.current_version_id, interval_key, user_ids])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _review_reminder(organization, policy: Policy, today: date, key: str, user_id: int, email: str) -> mail.Mail:
+    days = (policy.review_due_on - today).days
+    url = org_url(organization, "manage", policy_id=policy.pk)
+    return mail.Mail(
+        to=email,
+        subject=f"Review coming up: {policy.title}",
+        body=(
+            f"“{policy.title}” is due for its review on {policy.review_due_on:%d %B %Y} (in {days} days).\n\n"
+            "Check that it still matches the law, the networks and how people work, and the questions asked "
+            f"about it since its last review. Then record the review (it sets the next date): {url}\n"
+        ),
+        kind="policy_review_reminder",
+        on_refused=REFUSED_HOOK,
+        refs={"version_id": policy.current_version_id, "user_id": user_id, "interval_key": key},
+    )
+
+
+def policies_with_review_coming(*, organization, today: date, days: int):
+    """Active published policies whose review date is after today and at most `days` ahead, with the id of
+    their last recorded review (`last_review_id`, None before the first)."""
+    reviews = PolicyReview.objects.filter(organization=organization, policy_id=OuterRef("pk"))
+    last = reviews.order_by("-reviewed_at", "-pk")
+    return (
+        Policy.objects.filter(
+            organization=organization,
+            status=Policy.Status.ACTIVE,
+            current_version__isnull=False,
+            review_due_on__gt=today,
+            review_due_on__lte=today + timedelta(days=days),
+        )
+        .annotate(last_review_id=Subquery(last.values("pk")[:1]))
+        .order_by("review_due_on", "pk")
+    )
+
+
+@transaction.atomic
+def review_reminders_run(*, organization, today: date | None = None, days: int = REVIEW_NOTICE_DAYS) -> int:
+    """The daily job: tell each policy's owner (or every HR member when it has none) that its review is due
+    within `days`, once per review date; the mails are queued in the outbox with their claims, so a run that
+    rolls back sends nothing and a second run sends nothing again. Returns how many were claimed."""
+    today = today or timezone.localdate()
+    users = get_user_model().objects
+    claimed_total = 0
+    with mail.batch():  # one connection to the mail server for the run, once it commits
+        for policy in policies_with_review_coming(organization=organization, today=today, days=days):
+            # one interval per review date and recorded review: a review that keeps the date starts a new one
+            key = f"review-soon-{policy.review_due_on:%Y%m%d}-{policy.last_review_id or 0}"
+            claimed = _claim(organization, policy, key, _review_recipients(organization, policy))
+            if not claimed:
+                continue
+            claimed_total += len(claimed)
+            emails = dict(users.filter(pk__in=claimed).values_list("pk", "email"))
+            no_address = [user_id for user_id in claimed if not emails.get(user_id)]
+            if no_address:  # nobody to write to: the claim is given back
+                ReminderLog.objects.filter(
+                    organization=organization,
+                    version_id=policy.current_version_id,
+                    interval_key=key,
+                    user_id__in=no_address,
+                ).delete()
+            mail.queue(
+                organization,
+                [
+                    _review_reminder(organization, policy, today, key, user_id, emails[user_id])
+                    for user_id in claimed
+                    if emails.get(user_id)
+                ],
+            )
+    return claimed_total

@@ -291,3 +291,82 @@ def test_the_demo_has_a_second_hr_member_to_review(settings):
         hr = selectors.hr_reviewers(organization=acme).get(user__email="hr@acme.example").user
         reviewers = {u.email for u in selectors.reviewer_users(organization=acme, exclude_user=hr)}
     assert "hr2@acme.example" in reviewers
+
+
+# --- reminders before a review is due ------------------------------------------------------------------------
+
+
+def review_mails():
+    from django.core import mail
+
+    return [m for m in mail.outbox if m.subject.startswith("Review coming up")]
+
+
+def run_review_reminders(org, today):
+    with organization_scope(org):
+        return services.review_reminders_run(organization=org, today=today)
+
+
+def test_the_owner_is_reminded_once_before_the_review_is_due(org, hr, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    policy, _ = published_policy(org, actor=hr)
+    due = policy.review_due_on
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_review_reminders(org, due - timedelta(days=20)) == 0  # too early
+        assert run_review_reminders(org, due - timedelta(days=14)) == 1
+        assert run_review_reminders(org, due - timedelta(days=13)) == 0  # once per review date
+        assert run_review_reminders(org, due) == 0  # on the day: the daily reminders' "Review due" instead
+    [sent] = review_mails()
+    assert sent.to == [hr.email]
+    assert f"due for its review on {due:%d %B %Y} (in 14 days)" in sent.body
+    assert f"/o/{org.slug}/policies/{policy.pk}/manage/" in sent.body
+
+    # a review moves the date: the owner hears of the next one, once, when it comes near
+    with organization_scope(org):
+        review = services.policy_review_record(organization=org, actor=hr, policy=policy, notes="Fine.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_review_reminders(org, review.next_review_on - timedelta(days=3)) == 1
+        assert run_review_reminders(org, review.next_review_on - timedelta(days=2)) == 0
+    assert [m.to for m in review_mails()] == [[hr.email]]
+
+
+def test_without_an_active_owner_every_hr_member_is_reminded(org, hr, employee, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from policies.models import PolicyVersion
+
+    policy, _ = published_policy(org, actor=hr)
+    archived, _ = published_policy(org, actor=hr, title="Old rules")
+    with organization_scope(org):
+        Policy.objects.filter(pk=policy.pk).update(owner=None)
+        Policy.objects.filter(pk=archived.pk).update(status=Policy.Status.ARCHIVED)
+        # every HR member: hr and the colleagues who published the two policies
+        publishers = set(PolicyVersion.objects.values_list("published_by__email", flat=True))
+    hr_members = sorted({hr.email, *publishers} - {None})
+    assert len(hr_members) == 3
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_review_reminders(org, policy.review_due_on - timedelta(days=7)) == 3
+    assert sorted(m.to[0] for m in review_mails()) == hr_members
+    assert all("Old rules" not in m.subject for m in review_mails())
+
+
+def test_the_reminders_run_daily_from_the_app_registration(org, hr, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from advocacy.core import registry
+    from policies.tasks import send_review_reminders
+
+    entry = registry.beat_schedule()["policies-review-reminders"]
+    assert entry["task"] == "policies.tasks.send_review_reminders_all"
+    policy, _ = published_policy(org, actor=hr)
+    with organization_scope(org):
+        Policy.objects.filter(pk=policy.pk).update(review_due_on=timezone.localdate() + timedelta(days=10))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_review_reminders(org.pk) == 1
+        assert send_review_reminders(org.pk) == 0
+    assert [m.to for m in review_mails()] == [[hr.email]]

@@ -116,6 +116,9 @@ if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+# No JIT compilation: the app's queries are short, and an over-estimated one (a sum over a rollup's
+# partitions) could spend seconds compiling what runs in milliseconds.
+DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 # Migrations (and `flush`) run as the owner role of MIGRATE_DATABASE_URL, same database; the role of
 # DATABASE_URL owns nothing and gets only the privileges the migrations grant it (advocacy/core/roles.py).
 # Unset: DATABASE_URL's role does both.

@@ -100,7 +100,7 @@ class AppRegistration:
     seeders: tuple[str, ...] = ()  # dotted paths of f(demo) for seed_demo (advocacy/demo.py), idempotent
     scale_steps: tuple[str, ...] = ()  # dotted paths of @scale_step functions for generate_scale_data
     url_kwargs: str | None = None  # dotted path of {URL keyword: maker(organization) -> value}, for tests
-    # registered task name, or an fnmatch pattern ("monitoring.tasks.*"), -> its queue, one of QUEUES
+    # registered task name, or an fnmatch pattern ("<app>.tasks.*"), -> its queue, one of QUEUES
     task_queues: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -31,7 +31,9 @@ class Organization(models.Model):
     click_retention_months = models.PositiveSmallIntegerField(
         choices=[(m, f"{m} months") for m in RETENTION_CHOICES],
         default=DEFAULT_RETENTION,
-        help_text="How long daily click counts are kept (totals per item, campaign and share are kept for good).",
+        help_text=(
+            "How long daily click and share counts are kept (totals per item, campaign and share are kept for good)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,6 +11,9 @@ from django.db import models
 
 from advocacy.tenancy.models import TenantModel
 
+# A policy is reviewed a year after publication or its last review, unless HR chooses a date.
+DEFAULT_REVIEW_MONTHS = 12
+
 
 class PolicyKind(models.TextChoices):
     SOCIAL_MEDIA = "social_media", "Social media policy"

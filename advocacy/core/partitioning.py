@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
 from advocacy.tenancy.rls import enable_sql
@@ -51,8 +52,7 @@ def month_start(day: date) -> date:
 
 
 def add_months(first: date, n: int) -> date:
-    index = first.year * 12 + first.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
+    return first + relativedelta(months=n)
 
 
 def expiry_cutoff(today: date, months: int) -> date:

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from ..models import Policy, PolicyReview
+from ..models import DEFAULT_REVIEW_MONTHS, Policy, PolicyReview
 
 REVIEW_HORIZON_MONTHS = 60  # a next review further away than this is refused
 
 
 def _add_months(day: date, months: int) -> date:
-    from ..services.common import add_months  # the app's one month arithmetic (imported late: no cycle)
-
-    return add_months(day, months)
+    return day + relativedelta(months=months)
 
 
 def review_interval_months(*, organization, policy: Policy) -> int:
     """How many months a review lasts. The organization and the policy have no interval of their own yet,
     so every review, like every publication, sets the next one a year ahead unless HR chooses a date."""
-    from ..services.common import DEFAULT_REVIEW_MONTHS  # publishing's default too
-
     return DEFAULT_REVIEW_MONTHS
 
 

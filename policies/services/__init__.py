@@ -4,8 +4,9 @@ One module per entity (policies, versions, acknowledgements, questions, reminder
 `from policies import services; services.version_publish(...)` reaches them all."""
 
 from ..markup import hash_code
+from ..models import DEFAULT_REVIEW_MONTHS
 from .acknowledgements import AckResult, acknowledge, report_export
-from .common import DEFAULT_REVIEW_MONTHS, add_months, add_months_dt
+from .common import add_months, add_months_dt
 from .policies import policy_archive, policy_create, policy_restore, policy_settings_update, policy_update
 from .questions import answers_mark_seen, question_answer, question_ask, question_set_faq
 from .reminders import (

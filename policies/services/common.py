@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.urls import reverse
 
 from advocacy.core import mail
 from advocacy.tenancy.context import current_organization
 
-DEFAULT_REVIEW_MONTHS = 12
-
 
 def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    """The same day `months` later (the last day of a shorter month), by dateutil."""
+    return day + relativedelta(months=months)
 
 
 def add_months_dt(moment: datetime, months: int) -> datetime:
-    return datetime.combine(add_months(moment.date(), months), moment.timetz())
+    return moment + relativedelta(months=months)
 
 
 def org_url(organization, name, **kwargs) -> str:

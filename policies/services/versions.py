@@ -16,8 +16,8 @@ from advocacy.tenancy.models import Membership
 
 from .. import selectors
 from ..markup import MAX_MARKDOWN, parse_quiz, removal_notice, render_markdown, sha256_of
-from ..models import Policy, PolicyVersion, VersionReview
-from .common import DEFAULT_REVIEW_MONTHS, add_months, mail_on_commit, org_url
+from ..models import DEFAULT_REVIEW_MONTHS, Policy, PolicyVersion, VersionReview
+from .common import add_months, mail_on_commit, org_url
 
 # queued by name: the task module imports the services
 PUBLISH_REMINDERS_TASK = "policies.tasks.send_publish_reminders"

@@ -584,4 +584,4 @@ def feed_page(
         for row in page["rows"]
         if row["expires_at"] is None or row["expires_at"] > now
     ]
-    return {**page, "items": items}
+    return {**page, "items": items, "parts": parts}

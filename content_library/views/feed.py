@@ -10,7 +10,7 @@ from django.urls import reverse
 from advocacy.tenancy.decorators import org_view
 
 from .. import selectors
-from ..caching import team_hint_key
+from ..caching import grid_parts, shared_hint_key, team_hint_key
 from .common import optional
 
 
@@ -19,6 +19,12 @@ def _page_number(value) -> int:
     (an out-of-range number shows the last page, as Paginator.get_page does)."""
     value = (value or "").strip()
     return int(value) if value.isdigit() and len(value) <= 6 and int(value) > 0 else 1
+
+
+def _remember(request, key: str, value) -> None:
+    """A hint in the session (saved only when it changes): a wrong one costs a round trip, nothing else."""
+    if key not in request.session or request.session[key] != value:
+        request.session[key] = value
 
 
 @org_view("content.view")
@@ -42,12 +48,14 @@ def feed(request):
         sort=sort,
         page_number=_page_number(request.GET.get("page")),
     )
-    hint = team_hint_key(org.pk)  # lets the next plain feed come with the membership
-    if request.session.get(hint, False) != membership.team_id:
-        request.session[hint] = membership.team_id
+    _remember(request, team_hint_key(org.pk), membership.team_id)  # the next plain feed comes with the membership
     base = reverse("content_feed", kwargs={"org_slug": org.slug})
     # what the rendered cards show (the grid's fragment cache, templates/content_library/feed.html)
     shown = tuple((item["pk"], item["share_count"], tuple(item["my_networks"])) for item in page["items"])
+    mine = [(item["pk"], tuple(item["my_networks"])) for item in page["items"] if item["my_networks"]]
+    grid_key = grid_parts(page["parts"], mine)
+    if not request.GET:
+        _remember(request, shared_hint_key(org.pk), grid_key[1])  # and its cards
     context = {
         "page": page,
         "items": page["items"],
@@ -55,7 +63,8 @@ def feed(request):
         "choices": cache(lambda: selectors.filter_choices(organization=org)),
         "filter_key": (topic and topic.pk, hashtag and hashtag.pk, campaign and campaign.pk),
         "base": base,
-        "grid_key": (base, q, shown),
+        "grid_key": grid_key,
+        "shown": shown,
         "q": q,
         "sort": sort,
         "topic": topic,

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from advocacy.tenancy.context import organization_scope
+from content_library import services
 from content_library.models import Campaign, ContentItem, Hashtag, Share, Topic
 from content_library.services.share_days import share_day_add
 from tests.factories import TenantFactory, UserFactory
@@ -87,3 +88,11 @@ def png_bytes(width: int = 400, height: int = 300, color=(200, 30, 30), fmt: str
     buf = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buf, format=fmt)
     return buf.getvalue()
+
+
+def create_content(org, actor, **kwargs):
+    """An item made through the service as a curator would (a link to the office news unless told)."""
+    values = {"title": "Our new office opens", "url": "https://acme.example/office"}
+    values.update(kwargs)
+    with organization_scope(org):
+        return services.content_create(organization=org, actor=actor, **values)

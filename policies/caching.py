@@ -18,6 +18,8 @@ _POLICY_MODELS = (
     "Acknowledgement",
     "ReminderLog",
     "PolicyQuestion",
+    "FeedbackRound",
+    "FeedbackAnswer",
 )
 
 
@@ -54,10 +56,11 @@ def report_summary_keys(organization_id: int, version_id: int) -> list[str]:
 
 @request_prefetch
 def request_keys(request, organization, user_id: int, subpath: str) -> list[str]:
-    """On the organization's home page (subpath ""), the member's onboarding banner; on a version's
-    acknowledgement report, its summary."""
+    """On the organization's home page (subpath ""), the member's onboarding banner (acknowledgements to give,
+    feedback rounds to answer); on a version's acknowledgement report, its summary."""
     if subpath == "":
-        return pending_cache.keys((organization.pk,), user_id)
+        scope = (organization.pk,)
+        return [*pending_cache.keys(scope, user_id), *pending_cache.keys(scope, user_id, "rounds")]
     report = REPORT_PATH.fullmatch(subpath)
     if report and len(report["version_id"]) < 12:
         return report_summary_keys(organization.pk, int(report["version_id"]))

@@ -168,3 +168,51 @@ class PolicyReviewForm(forms.Form):
         help_text="Defaults to a year from today.",
         error_messages={"invalid": "Enter the next review date as a date, for example 2027-06-30."},
     )
+
+
+class FeedbackRoundForm(forms.Form):
+    """HR opens a feedback round before a review. Parsed here; the rules (a prompt, a closing date after today
+    and within 90 days) are the service's, asked too when this form fails, so every problem shows at once."""
+
+    prompt = forms.CharField(
+        label="Question to the policy's audience",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="People answer with a rating from 1 to 5 and an optional comment.",
+    )
+    closes_on = forms.DateField(
+        label="Closes on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Answers are taken until the end of this day.",
+        error_messages={"invalid": "Enter the closing date as a date, for example 2027-01-15."},
+    )
+
+
+RATING_CHOICES = [
+    (5, "5 · Fully"),
+    (4, "4"),
+    (3, "3"),
+    (2, "2"),
+    (1, "1 · Not at all"),
+]
+
+
+class FeedbackAnswerForm(forms.Form):
+    """A member's anonymous answer to a feedback round."""
+
+    rating = forms.TypedChoiceField(
+        label="Your rating",
+        choices=RATING_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a rating from 1 (not at all) to 5 (fully)."},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Anonymous: HR sees comments without names, and only once five people have answered.",
+    )

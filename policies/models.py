@@ -350,3 +350,55 @@ class PolicyReview(TenantModel):
 
     def __str__(self) -> str:
         return f"Review of policy #{self.policy_id} on {self.reviewed_at:%Y-%m-%d}"
+
+
+class FeedbackRound(TenantModel):
+    """Before a review, HR asks the policy's audience what they think of it: a short prompt and a closing date.
+    Members answer once (and may change their answer until it closes); HR sees only a summary."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, db_constraint=False, related_name="feedback_rounds")
+    version = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The version in force when the round opened.",
+    )
+    prompt = models.CharField(max_length=280)
+    closes_on = models.DateField(help_text="Answers are taken until the end of this day.")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["organization", "policy", "closes_on"], name="feedbackround_org_pol_close")]
+
+    def __str__(self) -> str:
+        return f"Feedback round on policy #{self.policy_id} until {self.closes_on:%Y-%m-%d}"
+
+
+class FeedbackAnswer(TenantModel):
+    """One member's answer to a feedback round. The member is kept only so they can change their answer and
+    answer once; HR never sees who answered (selectors.feedback_summary gives counts and comments alone)."""
+
+    round = models.ForeignKey(FeedbackRound, on_delete=models.CASCADE, db_constraint=False, related_name="answers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "round", "user"], name="feedbackanswer_once"),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="feedbackanswer_rating"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to feedback round #{self.round_id}"

@@ -28,7 +28,20 @@ from ..models import (
     QuizAttempt,
     VersionReview,
 )
-from .common import _int, _valid_ack
+from .common import _in_audience, _int, _valid_ack
+from .feedback import (  # noqa: F401 - the feedback rounds' selectors, from `policies.selectors`
+    MIN_ANSWERS,
+    FeedbackSummary,
+    default_round_close,
+    feedback_summary,
+    get_round_for_org,
+    my_answer,
+    open_round,
+    open_rounds_for_member,
+    open_rounds_for_member_cached,
+    questions_since_last_review,
+    rounds_since_last_review,
+)
 from .reports import (  # noqa: F401 - the report's selectors, from `policies.selectors` as before
     ReportPeoplePage,
     _report_version,
@@ -77,11 +90,6 @@ class ShareGate:
     allowed: bool
     reason: str = ""  # human sentence shown to the member when not allowed
     url: str | None = None  # where to go to fix it (the policy to acknowledge)
-
-
-def _in_audience(organization, user, policy_ref="pk"):
-    team = Membership.objects.filter(organization=organization, user=user, is_active=True).values("team_id")[:1]
-    return Exists(PolicyTeam.objects.filter(organization=organization, policy_id=OuterRef(policy_ref), team_id=team))
 
 
 def member_may_share(*, organization, user) -> ShareGate:

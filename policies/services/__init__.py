@@ -1,12 +1,13 @@
 """Every write to policies: keyword-only, `organization` first, `actor` second, atomic, audited.
 
-One module per entity (policies, versions, acknowledgements, questions, reminders);
+One module per entity (policies, versions, acknowledgements, questions, reminders, reviews, feedback);
 `from policies import services; services.version_publish(...)` reaches them all."""
 
 from ..markup import hash_code
 from ..models import DEFAULT_REVIEW_MONTHS
 from .acknowledgements import AckResult, acknowledge, report_export
 from .common import add_months, add_months_dt
+from .feedback import answer_errors, feedback_answer_save, feedback_round_open, round_errors
 from .policies import policy_archive, policy_create, policy_restore, policy_settings_update, policy_update
 from .questions import answers_mark_seen, question_answer, question_ask, question_set_faq
 from .reminders import (
@@ -32,11 +33,14 @@ __all__ = [
     "AckResult",
     "acknowledge",
     "add_months",
+    "answer_errors",
     "add_months_dt",
     "answers_mark_seen",
     "draft_review",
     "draft_save",
     "draft_start",
+    "feedback_answer_save",
+    "feedback_round_open",
     "draft_submit_for_review",
     "hash_code",
     "is_draft_author",
@@ -53,6 +57,7 @@ __all__ = [
     "reminder_send_to_team",
     "reminders_at_publish",
     "reminders_run",
+    "round_errors",
     "reminders_send_for_version",
     "report_export",
     "require_review",

@@ -1,6 +1,11 @@
 from django import template
 
-from policies.selectors import acknowledgement_state, is_review_overdue, pending_for_member_cached
+from policies.selectors import (
+    acknowledgement_state,
+    is_review_overdue,
+    open_rounds_for_member_cached,
+    pending_for_member_cached,
+)
 
 register = template.Library()
 
@@ -14,6 +19,18 @@ def pending_policies(context):
     if organization is None or membership is None or not membership.may("policies.view"):
         return []
     return pending_for_member_cached(organization=organization, user=request.user)
+
+
+@register.simple_tag(takes_context=True)
+def feedback_rounds_to_answer(context):
+    """The open feedback rounds the signed-in member has not answered yet, for the same banner."""
+    request = context.get("request")
+    organization = getattr(request, "organization", None)
+    membership = getattr(request, "membership", None)
+    if organization is None or membership is None or not membership.may("policies.view"):
+        return []
+    rounds = open_rounds_for_member_cached(organization=organization, user=request.user)
+    return [r for r in rounds if not r["answered"]]
 
 
 @register.inclusion_tag("policies/_ack_status.html")

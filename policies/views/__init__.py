@@ -15,6 +15,7 @@ from .authoring import (
     policy_edit,
     policy_manage,
 )
+from .feedback import feedback_answer, feedback_round_open
 from .questions import ask, followup, my_questions, question_answer, question_faq, question_inbox
 from .reading import acknowledge, compare, policy_detail, policy_list, version_detail
 from .reports import remind_team, report, report_csv, report_teams
@@ -32,6 +33,8 @@ __all__ = [
     "draft_publish",
     "draft_review",
     "draft_submit",
+    "feedback_answer",
+    "feedback_round_open",
     "followup",
     "my_questions",
     "policy_archive",

@@ -11,6 +11,7 @@ from advocacy.tenancy.decorators import org_view
 from .. import selectors, services
 from ..forms import (
     DraftForm,
+    FeedbackRoundForm,
     PolicyForm,
     PolicyReviewForm,
     PolicySettingsForm,
@@ -96,8 +97,9 @@ def policy_manage(request, policy_id):
     return manage_page(request, policy)
 
 
-def manage_page(request, policy, *, review_form=None):
-    """The policy's management page; a review form that failed is shown as typed, with every error."""
+def manage_page(request, policy, *, review_form=None, round_form=None):
+    """The policy's management page; a review or feedback round form that failed is shown as typed, with every
+    error."""
     organization = request.organization
     versions = list(selectors.version_list(organization=organization, policy=policy, include_drafts=True))
     draft = next((v for v in versions if v.status in PolicyVersion.OPEN), None)
@@ -118,9 +120,28 @@ def manage_page(request, policy, *, review_form=None):
         "may_mark_reviewed": may(request, "policies.review")
         and policy.status == policy.Status.ACTIVE
         and policy.current_version_id is not None,
+        **review_feedback_context(organization, policy, round_form, may_open=may(request, "policies.review")),
     }
-    status = 400 if review_form is not None and review_form.errors else 200
+    failed = any(form is not None and form.errors for form in (review_form, round_form))
+    status = 400 if failed else 200
     return render(request, "policies/manage.html", context, status=status)
+
+
+def review_feedback_context(organization, policy, round_form=None, *, may_open: bool) -> dict:
+    """What the review card shows next to the form: the feedback rounds since the last review (anonymous
+    summaries), the round open now, and the questions asked about the policy since its last review."""
+    rounds = selectors.rounds_since_last_review(organization=organization, policy=policy)
+    open_round = selectors.open_round(organization=organization, policy=policy)
+    return {
+        "feedback_summaries": [selectors.feedback_summary(organization=organization, feedback_round=r) for r in rounds],
+        "open_round": open_round,
+        "round_form": round_form or FeedbackRoundForm(initial={"closes_on": selectors.default_round_close()}),
+        # a refused round comes back as typed, with why, even where no round may open now
+        "show_round_form": bool(round_form is not None and round_form.errors)
+        or (may_open and policy.status == policy.Status.ACTIVE and policy.current_version_id and open_round is None),
+        "recent_questions": selectors.questions_since_last_review(organization=organization, policy=policy),
+        "min_answers": selectors.MIN_ANSWERS,
+    }
 
 
 @require_POST

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from advocacy.tenancy.decorators import org_view
 
 from .. import selectors, services
-from ..forms import QuestionForm
+from ..forms import FeedbackAnswerForm, QuestionForm
 from ..markup import diff_stats, parse_quiz, safe_html, side_by_side
 from ..models import PolicyKind
 from .common import get_policy, get_version, may, page_url
@@ -46,7 +46,7 @@ def policy_list(request):
     return render(request, "policies/list.html", context)
 
 
-def reading_context(request, policy, version):
+def reading_context(request, policy, version, *, answer_form=None):
     organization = request.organization
     membership = request.membership
     in_audience = selectors.is_in_audience(organization=organization, policy=policy, membership=membership)
@@ -68,7 +68,26 @@ def reading_context(request, policy, version):
         "question_form": QuestionForm(),
         "overdue": selectors.acknowledgement_state(version=version, acknowledged=ack is not None) == "overdue",
         "review_overdue": selectors.is_review_overdue(policy),
+        **feedback_context(request, policy, version, in_audience, answer_form),
     }
+
+
+def feedback_context(request, policy, version, in_audience: bool, answer_form=None) -> dict:
+    """The feedback round open on the policy, for its audience reading the version in force: their own answer
+    (to change it), or the form as they typed it."""
+    if answer_form is not None:  # an answer that was refused comes back as typed, with why
+        feedback_round = answer_form.feedback_round
+    elif not in_audience or policy.current_version_id != version.pk:
+        return {"feedback_round": None}
+    else:
+        feedback_round = selectors.open_round(organization=request.organization, policy=policy)
+    if feedback_round is None:
+        return {"feedback_round": None}
+    mine = selectors.my_answer(organization=request.organization, feedback_round=feedback_round, user=request.user)
+    if answer_form is None:
+        initial = {"rating": mine.rating, "comment": mine.comment} if mine else {}
+        answer_form = FeedbackAnswerForm(initial=initial)
+    return {"feedback_round": feedback_round, "my_answer": mine, "answer_form": answer_form}
 
 
 @require_GET

@@ -1,9 +1,29 @@
 """The policies app's URL keywords for the meta-tests (AppRegistration.url_kwargs): keyword -> maker(org)."""
 
-from tests.policies.factories import published_policy, question
+from datetime import timedelta
+
+from django.utils import timezone
+
+from advocacy.tenancy.context import organization_scope
+from policies import services
+from tests.policies.factories import author_of, published_policy, question
+
+
+def feedback_round(org):
+    policy, _version = published_policy(org)
+    with organization_scope(org):
+        return services.feedback_round_open(
+            organization=org,
+            actor=author_of(org),
+            policy=policy,
+            prompt="Does this policy fit how you work?",
+            closes_on=timezone.localdate() + timedelta(days=7),
+        )
+
 
 MAKERS = {
     "policy_id": lambda org: published_policy(org)[0].pk,
     "version_id": lambda org: published_policy(org)[1].pk,
     "question_id": lambda org: question(org).pk,
+    "round_id": lambda org: feedback_round(org).pk,
 }

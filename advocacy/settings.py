@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "advocacy.audit",
     "content_library",
     "policies",
+    "recognition",
 ]
 
 MIDDLEWARE = [

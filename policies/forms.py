@@ -190,11 +190,11 @@ class FeedbackRoundForm(forms.Form):
 
 
 RATING_CHOICES = [
-    (5, "5 · Fully"),
-    (4, "4"),
-    (3, "3"),
-    (2, "2"),
     (1, "1 · Not at all"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, "5 · Fully"),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from advocacy.core.registry import AppRegistration
+from advocacy.core.registry import AppRegistration, NavItem
 from advocacy.permissions import ADMIN, EVERYONE
 
 
@@ -15,6 +15,21 @@ class RecognitionConfig(AppConfig):
             "recognition.view": EVERYONE,
             "recognition.manage": ADMIN,
         },
+        nav=(
+            # in the Content section: points come from sharing and suggesting (a section of its own needs the
+            # sidebar-order test in tests/core/test_registry.py to allow it)
+            NavItem(
+                "Content",
+                "Leaderboards",
+                "recognition_board",
+                "recognition.view",
+                "star",
+                description="Your points and where they place you this week, month and quarter.",
+                position=170,
+            ),
+        ),
+        url_prefix="recognition/",
+        urls="recognition.urls",
         # a point is on the boards within a minute: one awarding run per organization, every minute
         beat={"recognition-award": {"task": "recognition.tasks.award_points_all", "schedule": 60.0}},
         task_queues={"recognition.tasks.award_points": "rollups"},

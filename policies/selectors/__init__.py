@@ -57,6 +57,7 @@ from .reports import (  # noqa: F401 - the report's selectors, from `policies.se
 from .reviews import (  # noqa: F401 - the periodic review's selectors, from `policies.selectors`
     default_next_review,
     last_review,
+    last_review_date,
     latest_review_horizon,
     policy_reviews,
     review_interval_months,

@@ -40,3 +40,13 @@ def policy_reviews(*, organization, policy: Policy):
 
 def last_review(*, organization, policy: Policy) -> PolicyReview | None:
     return policy_reviews(organization=organization, policy=policy).first()
+
+
+def last_review_date(*, organization, policy: Policy):
+    """When the policy was last reviewed (None before its first review), for the page people read."""
+    return (
+        PolicyReview.objects.filter(organization=organization, policy=policy)
+        .order_by("-reviewed_at", "-pk")
+        .values_list("reviewed_at", flat=True)
+        .first()
+    )

@@ -68,6 +68,7 @@ def reading_context(request, policy, version, *, answer_form=None):
         "question_form": QuestionForm(),
         "overdue": selectors.acknowledgement_state(version=version, acknowledged=ack is not None) == "overdue",
         "review_overdue": selectors.is_review_overdue(policy),
+        "last_review": selectors.last_review_date(organization=organization, policy=policy),
         **feedback_context(request, policy, version, in_audience, answer_form),
     }
 

@@ -352,3 +352,24 @@ def test_an_archived_policy_takes_no_round(org, hr, client_for):
     )
     assert response.status_code == 400 and b"restore it before asking for feedback" in response.content
     assert rounds_of(org, policy) == []
+
+
+# --- employees see when a policy was last reviewed -------------------------------------------------------------
+
+
+def test_the_policy_page_says_when_it_was_last_reviewed_and_when_next(org, hr, employee, client_for):
+    policy, _ = published_policy(org, actor=hr)
+    client = client_for(employee)
+    with organization_scope(org):
+        policy.refresh_from_db()
+    content = client.get(url(org, f"{policy.pk}/")).content.decode()
+    assert f"Next review {policy.review_due_on:%-d %B %Y}" in content and "Reviewed on" not in content
+    chosen = timezone.localdate() + timedelta(days=200)
+    with organization_scope(org):
+        review = services.policy_review_record(
+            organization=org, actor=hr, policy=policy, notes="Still right.", next_review_on=chosen
+        )
+    content = client.get(url(org, f"{policy.pk}/")).content.decode()
+    reviewed = timezone.localtime(review.reviewed_at).date()
+    assert f"Reviewed on {reviewed:%-d %B %Y} · next review {chosen:%-d %B %Y}" in content
+    assert "Still right." not in content  # the notes stay with HR

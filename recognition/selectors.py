@@ -167,7 +167,7 @@ def leaderboard(*, organization, viewer, period: str, team_id: int | None = None
         return board
     index = next(i for i, e in enumerate(public) if e["user_id"] == viewer.pk)
     board.viewer_rank = ranks[index]
-    if index >= TOP - NEAR:  # near you: only when it shows someone the top ten does not
+    if index >= TOP:  # near you: for a member outside the top ten
         low, high = max(index - NEAR, 0), index + NEAR + 1
         board.near = [_row(e, r, viewer.pk) for e, r in zip(public[low:high], ranks[low:high], strict=True)]
     return board

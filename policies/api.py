@@ -1,5 +1,6 @@
 """API under /api/v1/o/<slug>/policies/: policies and versions (employees never see drafts), acknowledge
-(with quiz answers), publish, and the acknowledgement report. Same services and selectors as the pages."""
+(with quiz answers), publish, the acknowledgement report, and a policy's recorded reviews (read-only). Same
+services and selectors as the pages."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,10 +15,11 @@ from advocacy.api.schema import ErrorSerializer
 from advocacy.api.serializers import FILTER_TEAM_MISSING, OrganizationTeamField
 
 from . import selectors, services
-from .models import Policy, PolicyVersion
+from .models import Policy, PolicyReview, PolicyVersion
 from .serializers import (
     AcknowledgeInputSerializer,
     AcknowledgeOutputSerializer,
+    PolicyReviewSerializer,
     PolicySerializer,
     PublishInputSerializer,
     ReportPersonSerializer,
@@ -181,3 +183,17 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
         body["people"] = ReportPersonSerializer(page, many=True).data
         body["next"] = paginator.get_next_link()
         return Response(body)
+
+
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationViewSet):
+    """The recorded periodic reviews of one policy, newest first: for those who see its management page (HR and
+    admins). Read-only: a review is recorded on the page."""
+
+    model = PolicyReview
+    serializer_class = PolicyReviewSerializer
+    lookup_url_kwarg = "review_id"
+    required_actions = {"list": "policies.track", "retrieve": "policies.track"}
+
+    def scoped_queryset(self):
+        policy = selectors.get_policy_for_org(self.organization, self.kwargs["policy_id"])
+        return selectors.policy_reviews(organization=self.organization, policy=policy)

@@ -3,9 +3,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from advocacy.api.inputs import JsonInput
+from advocacy.api.serializers import UserBriefSerializer
 
 from .markup import parse_quiz
-from .models import Policy, PolicyKind, PolicyVersion
+from .models import Policy, PolicyKind, PolicyReview, PolicyVersion
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
@@ -122,3 +123,31 @@ class ReportPersonSerializer(serializers.Serializer):
     email = serializers.EmailField(source="user.email")
     team = serializers.CharField(source="team.name", default=None, allow_null=True)
     acknowledged_at = serializers.DateTimeField(source="ack_at", allow_null=True)
+
+
+class PolicyReviewSerializer(serializers.ModelSerializer):
+    """A recorded periodic review of a policy (never edited)."""
+
+    reviewed_by = UserBriefSerializer(read_only=True, allow_null=True, help_text="Null once they left.")
+    reviewed_version = VersionSummarySerializer(
+        read_only=True, allow_null=True, help_text="The version in force when the policy was reviewed."
+    )
+    new_version = VersionSummarySerializer(
+        read_only=True, allow_null=True, help_text="The draft the review started (outcome new_version), else null."
+    )
+    outcome = serializers.ChoiceField(choices=PolicyReview.Outcome.choices, read_only=True)
+
+    class Meta:
+        model = PolicyReview
+        fields = [
+            "id",
+            "reviewed_at",
+            "reviewed_by",
+            "notes",
+            "outcome",
+            "reviewed_version",
+            "new_version",
+            "previous_due_on",
+            "next_review_on",
+        ]
+        read_only_fields = fields

@@ -1,12 +1,15 @@
 """The feedback round before a policy review (issue #15): HR opens a round on a policy, its audience is told once
 by mail and answers once (changing it while it is open), HR reads an anonymous summary from five answers on,
-next to the questions asked since the last review."""
+next to the questions asked since the last review; the policy page says when it was last reviewed; the API reads
+a policy's recorded reviews."""
 
 import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from advocacy.audit.models import AuditEvent
@@ -373,3 +376,61 @@ def test_the_policy_page_says_when_it_was_last_reviewed_and_when_next(org, hr, e
     reviewed = timezone.localtime(review.reviewed_at).date()
     assert f"Reviewed on {reviewed:%-d %B %Y} · next review {chosen:%-d %B %Y}" in content
     assert "Still right." not in content  # the notes stay with HR
+
+
+# --- API: a policy's reviews, read-only ----------------------------------------------------------------------
+
+
+def api(org, tail=""):
+    return f"/api/v1/o/{org.slug}/policies/{tail}"
+
+
+def test_hr_and_admins_read_a_policys_reviews_through_the_api(org, hr, admin, client_for):
+    policy, version = published_policy(org, actor=hr)
+    with organization_scope(org):
+        first = services.policy_review_record(organization=org, actor=hr, policy=policy, notes="Fine.")
+        second = services.policy_review_record(
+            organization=org, actor=hr, policy=policy, notes="Needs the AI rule.", start_new_version=True
+        )
+    for user in (hr, admin):
+        listing = client_for(user).get(api(org, f"{policy.pk}/reviews/"))
+        assert listing.status_code == 200
+        results = listing.json()["results"]
+        assert [r["id"] for r in results] == [second.pk, first.pk]
+        assert results[0]["outcome"] == "new_version" and results[0]["new_version"]["id"] == second.new_version_id
+        assert results[1]["reviewed_version"]["id"] == version.pk and results[1]["new_version"] is None
+        assert results[1]["reviewed_by"]["email"] == hr.email and results[1]["notes"] == "Fine."
+        detail = client_for(user).get(api(org, f"{policy.pk}/reviews/{first.pk}/")).json()
+        assert detail["next_review_on"] == str(first.next_review_on)
+
+
+def test_the_reviews_api_is_403_for_employees_and_404_across_policies_and_organizations(
+    org, other_org, hr, employee, client_for
+):
+    policy, _ = published_policy(org, actor=hr)
+    other, _ = published_policy(org, actor=hr, title="Brand guidelines", kind="brand")
+    with organization_scope(org):
+        review = services.policy_review_record(organization=org, actor=hr, policy=policy, notes="Fine.")
+    assert client_for(employee).get(api(org, f"{policy.pk}/reviews/")).status_code == 403
+    assert client_for(employee).get(api(org, f"{policy.pk}/reviews/{review.pk}/")).status_code == 403
+    assert client_for(hr).get(api(org, f"{other.pk}/reviews/{review.pk}/")).status_code == 404
+    stranger = MembershipFactory(organization=other_org, roles=[Role.HR, Role.ADMIN]).user
+    for slug in (org.slug, other_org.slug):
+        response = client_for(stranger).get(f"/api/v1/o/{slug}/policies/{policy.pk}/reviews/{review.pk}/")
+        assert response.status_code == 404
+
+
+def test_the_reviews_list_costs_the_same_queries_at_two_sizes(org, hr, client_for):
+    policy, _ = published_policy(org, actor=hr)
+    client = client_for(hr)
+
+    def count_with(reviews: int) -> int:
+        with organization_scope(org):
+            for n in range(reviews):
+                services.policy_review_record(organization=org, actor=hr, policy=policy, notes=f"Review {n}.")
+        client.get(api(org, f"{policy.pk}/reviews/"))  # warm the session and caches
+        with CaptureQueriesContext(connection) as captured:
+            assert len(client.get(api(org, f"{policy.pk}/reviews/")).json()["results"]) > 0
+        return len(captured)
+
+    assert count_with(1) == count_with(5)

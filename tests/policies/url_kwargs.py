@@ -21,9 +21,18 @@ def feedback_round(org):
         )
 
 
+def policy_review(org):
+    policy, _version = published_policy(org)
+    with organization_scope(org):
+        return services.policy_review_record(
+            organization=org, actor=author_of(org), policy=policy, notes="Checked: still right."
+        )
+
+
 MAKERS = {
     "policy_id": lambda org: published_policy(org)[0].pk,
     "version_id": lambda org: published_policy(org)[1].pk,
     "question_id": lambda org: question(org).pk,
     "round_id": lambda org: feedback_round(org).pk,
+    "review_id": lambda org: policy_review(org).pk,
 }

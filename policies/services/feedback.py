@@ -128,6 +128,12 @@ def feedback_answer_save(
 ) -> FeedbackAnswer:
     """The member's answer to an open round in their policy's audience: created, or changed while it is open.
     Not written to the audit log, which HR reads: the answer stays anonymous."""
+    # one answer at a time per round: a second submit waits, then updates the answer the first one created
+    feedback_round = (
+        FeedbackRound.objects.select_for_update(of=("self",))
+        .select_related("policy")
+        .get(organization=organization, pk=feedback_round.pk)
+    )
     errors = answer_errors(rating=rating, comment=comment)
     problems = []
     if feedback_round.closes_on < timezone.localdate():

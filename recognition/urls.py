@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.board, name="recognition_board"),
     path("visibility/", views.visibility, name="recognition_visibility"),
     path("switch/", views.switch, name="recognition_switch"),
+    path("settings/", views.recognition_settings, name="recognition_settings"),
 ]

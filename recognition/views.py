@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from advocacy.tenancy.decorators import org_view
 from advocacy.tenancy.selectors import get_team_for_org, team_list
 
 from . import selectors, services
+from .forms import SettingsForm
 from .models import BoardPreference
 
 
@@ -66,7 +68,7 @@ def visibility(request):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Your choice is saved.")
+        messages.success(request, _("Your choice is saved."))
     return redirect(_board_url(request))
 
 
@@ -75,5 +77,30 @@ def visibility(request):
 def switch(request):
     enabled = request.POST.get("enabled") == "on"
     services.leaderboards_switch(organization=request.organization, actor=request.user, enabled=enabled)
-    messages.success(request, "Leaderboards are on." if enabled else "Leaderboards are off for everyone.")
+    messages.success(request, _("Leaderboards are on.") if enabled else _("Leaderboards are off for everyone."))
     return redirect(_board_url(request))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("recognition.manage")
+def recognition_settings(request):
+    organization = request.organization
+    config = selectors.recognition_settings(organization)
+    initial = {"leaderboards_enabled": config.leaderboards_enabled, "daily_cap": config.daily_cap}
+    initial |= {f"points_{reason}": points for reason, _name, points in config.reasons}
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recognition_settings_update(
+                organization=organization,
+                actor=request.user,
+                points=form.reason_points(),
+                daily_cap=form.cleaned_data["daily_cap"],
+                leaderboards_enabled=form.cleaned_data["leaderboards_enabled"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Recognition settings saved. New points are counted with them from now on."))
+            return redirect(reverse("recognition_settings", kwargs={"org_slug": organization.slug}))
+    return render(request, "recognition/settings.html", {"form": form})

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy.audit.models import AuditEvent
 from advocacy.tenancy.context import organization_scope
 from recognition import services
 from recognition.models import BoardPreference, Reason, RecognitionSettings
@@ -162,3 +163,37 @@ def test_query_count_does_not_grow_with_the_members(org, employee, client_for):
             with organization_scope(org):
                 services.board_preference_set(organization=org, actor=person, visibility="anonymous")
     assert _queries(client, org) == small
+
+
+def test_admin_sets_points_and_cap_with_every_error_at_once(org, admin, employee, client_for):
+    settings_url = reverse("recognition_settings", kwargs={"org_slug": org.slug})
+    assert client_for(employee).get(settings_url).status_code == 403
+    client = client_for(admin)
+    assert client.get(settings_url).status_code == 200
+    bad = client.post(
+        settings_url, {"daily_cap": "-1", "points_share_confirmed": "abc", "points_suggestion_approved": "5000"}
+    )
+    assert bad.status_code == 200
+    form = bad.context["form"]
+    assert set(form.errors) == {
+        "daily_cap",
+        "points_share_confirmed",
+        "points_suggestion_approved",
+        "points_policy_on_time",
+    }
+    with organization_scope(org):
+        assert not RecognitionSettings.objects.exists()
+    good = {
+        "daily_cap": "40",
+        "points_share_confirmed": "7",
+        "points_suggestion_approved": "30",
+        "points_policy_on_time": "0",
+        "leaderboards_enabled": "on",
+    }
+    assert client.post(settings_url, good).status_code == 302
+    with organization_scope(org):
+        row = RecognitionSettings.objects.get()
+        assert (row.daily_cap, row.points["share_confirmed"], row.points["policy_on_time"]) == (40, 7, 0)
+        assert AuditEvent.objects.filter(action="recognition.settings_changed", actor=admin).count() == 1
+    page = client_for(employee).get(url(org)).content.decode()
+    assert "Points and daily cap" not in page

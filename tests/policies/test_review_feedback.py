@@ -376,6 +376,11 @@ def test_the_policy_page_says_when_it_was_last_reviewed_and_when_next(org, hr, e
     reviewed = timezone.localtime(review.reviewed_at).date()
     assert f"Reviewed on {reviewed:%-d %B %Y} · next review {chosen:%-d %B %Y}" in content
     assert "Still right." not in content  # the notes stay with HR
+    with organization_scope(org):
+        Policy.objects.filter(pk=policy.pk).update(review_due_on=timezone.localdate() - timedelta(days=3))
+        policy.refresh_from_db()
+    content = client.get(url(org, f"{policy.pk}/")).content.decode()
+    assert f"Reviewed on {reviewed:%-d %B %Y} · review due since {policy.review_due_on:%-d %B %Y}" in content
 
 
 # --- API: a policy's reviews, read-only ----------------------------------------------------------------------

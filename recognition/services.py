@@ -225,6 +225,7 @@ def points_reverse(*, organization, actor, entry: PointsEntry, note: str) -> Poi
     )
     try:
         with transaction.atomic():
+            _locked_state(organization)  # not while an awarding run or a rebuild of this organization is writing
             reversal.save()
             _apply_to_rollups(organization, [reversal])
             audit_record(

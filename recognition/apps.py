@@ -16,25 +16,24 @@ class RecognitionConfig(AppConfig):
             "recognition.manage": ADMIN,
         },
         nav=(
-            # in the Content section: points come from sharing and suggesting (a section of its own needs the
-            # sidebar-order test in tests/core/test_registry.py to allow it)
+            # a section of its own, between Policies and Administration
             NavItem(
-                "Content",
+                "Recognition",
                 "Leaderboards",
                 "recognition_board",
                 "recognition.view",
                 "star",
                 description="Your points and where they place you this week, month and quarter.",
-                position=170,
+                position=300,
             ),
             NavItem(
-                "Content",
+                "Recognition",
                 "Recognition settings",
                 "recognition_settings",
                 "recognition.manage",
                 "settings",
                 description="Points per action, the daily cap and whether the leaderboards show.",
-                position=175,
+                position=310,
             ),
         ),
         url_prefix="recognition/",

@@ -36,38 +36,59 @@ def _is_integer(value) -> bool:
     return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
+def _items_error(child, items) -> str | None:
+    """The first item of a list or an object's values (label, value) with the wrong type or a null."""
+    for label, item in items:
+        problem = json_type_error(child, item)
+        if problem or (item is None and not child.allow_null):
+            return f"{label}: {problem or 'may not be null.'}"
+    return None
+
+
+def _list_error(field, value) -> str | None:
+    if not isinstance(value, list):
+        return ARRAY
+    child = getattr(field, "child", None) or getattr(field, "child_relation", None)
+    if child is None:
+        return None
+    return _items_error(child, ((f"Item {index + 1}", item) for index, item in enumerate(value)))
+
+
+def _object_error(field, value) -> str | None:
+    if not isinstance(value, Mapping):
+        return OBJECT
+    child = getattr(field, "child", None)
+    if isinstance(field, serializers.DictField) and child is not None:
+        return _items_error(child, value.items())
+    return None
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# (field classes, the check of a non-null value) in order: the first that matches the field decides
+_CHECKS = (
+    (serializers.BooleanField, lambda field, value: None if isinstance(value, bool) else BOOLEAN),
+    (
+        serializers.IntegerField | serializers.PrimaryKeyRelatedField,
+        lambda field, value: None if _is_integer(value) else INTEGER,
+    ),
+    (serializers.FloatField | serializers.DecimalField, lambda field, value: None if _number(value) else NUMBER),
+    (serializers.ListField | serializers.ManyRelatedField | serializers.MultipleChoiceField, _list_error),
+    (serializers.DictField | serializers.Serializer, _object_error),
+    (TEXT_FIELDS, lambda field, value: None if isinstance(value, str) else STRING),
+)
+
+
 def json_type_error(field: serializers.Field, value) -> str | None:
     """Why `value` (parsed JSON) has the wrong type for `field`, or None. null is left to the field
     (`allow_null` decides)."""
     if value is None:
         return None
-    if isinstance(field, serializers.BooleanField):
-        return None if isinstance(value, bool) else BOOLEAN
-    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
-        return None if _is_integer(value) else INTEGER
-    if isinstance(field, serializers.FloatField | serializers.DecimalField):
-        return None if isinstance(value, int | float) and not isinstance(value, bool) else NUMBER
-    if isinstance(field, serializers.ListField | serializers.ManyRelatedField | serializers.MultipleChoiceField):
-        if not isinstance(value, list):
-            return ARRAY
-        child = getattr(field, "child", None) or getattr(field, "child_relation", None)
-        for index, item in enumerate(value):
-            problem = json_type_error(child, item) if child is not None else None
-            if problem or (item is None and child is not None and not child.allow_null):
-                return f"Item {index + 1}: {problem or 'may not be null.'}"
-        return None
-    if isinstance(field, serializers.DictField | serializers.Serializer):
-        if not isinstance(value, Mapping):
-            return OBJECT
-        child = getattr(field, "child", None)
-        if isinstance(field, serializers.DictField) and child is not None:
-            for key, item in value.items():
-                problem = json_type_error(child, item)
-                if problem or (item is None and not child.allow_null):
-                    return f"{key}: {problem or 'may not be null.'}"
-        return None
-    if isinstance(field, TEXT_FIELDS):
-        return None if isinstance(value, str) else STRING
+    for kinds, check in _CHECKS:
+        if isinstance(field, kinds):
+            return check(field, value)
     return None
 
 

@@ -6,8 +6,7 @@ lifetime covers what time alone changes (an acknowledgement whose refresh period
 import re
 
 from advocacy.core.cache import Cached, On, request_prefetch
-from advocacy.tenancy.context import user_scope
-from advocacy.tenancy.models import Membership
+from advocacy.tenancy.caching import organizations_of_person
 
 _POLICY_MODELS = (
     "Policy",
@@ -23,19 +22,12 @@ _POLICY_MODELS = (
 )
 
 
-def _organizations_of(person):
-    """A person's name or address shows in the reports of their organizations."""
-    with user_scope(person):  # row-level security shows a person's own memberships in every organization
-        ids = Membership.objects.unscoped().filter(user_id=person.pk).values_list("organization_id", flat=True)
-        return [(organization_id,) for organization_id in ids]
-
-
 _ON = [
     *(On(f"policies.{model}", scope=("organization_id",)) for model in _POLICY_MODELS),
     On("tenancy.Membership", scope=("organization_id",)),  # a member changing team changes which policies are theirs
     On("tenancy.Team", scope=("organization_id",)),  # team names and the team list show in the report
     On("tenancy.Organization", scope=("id",)),  # the sharing gate and refresh periods live on it
-    On("accounts.User", scope=_organizations_of, fields={"full_name", "email"}),
+    On("accounts.User", scope=organizations_of_person, fields={"full_name", "email"}),
 ]
 
 pending_cache = Cached("policies.pending", scope=("organization",), ttl=300, on=_ON)

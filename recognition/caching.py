@@ -3,16 +3,7 @@ and team), stale on any write to the rollups, the board preferences, the setting
 or a person's name. The lifetime is a backstop: the awarding task's rollup writes invalidate it."""
 
 from advocacy.core.cache import Cached, On
-from advocacy.tenancy.context import user_scope
-from advocacy.tenancy.models import Membership
-
-
-def _organizations_of(person):
-    """A person's name shows on the boards of their organizations."""
-    with user_scope(person):
-        ids = Membership.objects.unscoped().filter(user_id=person.pk).values_list("organization_id", flat=True)
-        return [(organization_id,) for organization_id in ids]
-
+from advocacy.tenancy.caching import organizations_of_person
 
 _ON = [
     On("recognition.PointsDaily", scope=("organization_id",)),
@@ -21,7 +12,7 @@ _ON = [
     On("recognition.RecognitionSettings", scope=("organization_id",)),
     On("tenancy.Membership", scope=("organization_id",)),  # leaving, joining or changing team
     On("tenancy.Team", scope=("organization_id",)),
-    On("accounts.User", scope=_organizations_of, fields={"full_name", "email"}),
+    On("accounts.User", scope=organizations_of_person, fields={"full_name", "email"}),
 ]
 
 board_cache = Cached("recognition.board", scope=("organization",), ttl=900, on=_ON)

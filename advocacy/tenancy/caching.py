@@ -9,7 +9,7 @@
 
 from advocacy.core.cache import Cached, On, request_prefetch
 
-from .context import current_organization, organization_scope
+from .context import current_organization, organization_scope, user_scope
 from .models import Membership, Organization
 
 
@@ -32,6 +32,15 @@ def _member_ids(organization_id: int, **filters) -> list[int]:
         return list(Membership.objects.filter(**filters).values_list("user_id", flat=True))
     with organization_scope(Organization(pk=organization_id)):
         return list(Membership.objects.filter(**filters).values_list("user_id", flat=True))
+
+
+def organizations_of_person(person):
+    """(organization id,) for every organization a person belongs to: the scope of entries that show their
+    name or address (an `On("accounts.User", scope=organizations_of_person, ...)`). Row-level security shows a
+    person their own memberships in every organization (user_scope), and nothing else."""
+    with user_scope(person):
+        ids = Membership.objects.unscoped().filter(user_id=person.pk).values_list("organization_id", flat=True)
+        return [(organization_id,) for organization_id in ids]
 
 
 def _members_of(organization):

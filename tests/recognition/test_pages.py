@@ -15,7 +15,7 @@ from advocacy.tenancy.context import organization_scope
 from recognition import services
 from recognition.models import BoardPreference, Reason, RecognitionSettings
 from recognition.sources import Candidate
-from tests.factories import TeamFactory
+from tests.factories import MembershipFactory, TeamFactory
 from tests.recognition.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +197,20 @@ def test_admin_sets_points_and_cap_with_every_error_at_once(org, admin, employee
         assert AuditEvent.objects.filter(action="recognition.settings_changed", actor=admin).count() == 1
     page = client_for(employee).get(url(org)).content.decode()
     assert "Points and daily cap" not in page
+
+
+def test_a_renamed_person_shows_on_the_boards_of_each_of_their_organizations(org, other_org, employee, client_for):
+    """The board is cached per organization; a person's new name is found in every organization they belong
+    to (tenancy.caching.organizations_of_person: their own memberships, read across organizations)."""
+    ann = member(org, name="Ann")
+    MembershipFactory(organization=other_org, user=ann)
+    colleague = member(other_org, name="Colleague")
+    give(org, ann, 20)
+    give(other_org, ann, 10)
+    assert rows(client_for(colleague).get(url(other_org)))[0] == (1, "Ann", 10)
+    client = client_for(employee)
+    assert rows(client.get(url(org)))[0] == (1, "Ann", 20)
+    ann.full_name = "Ann Renamed"
+    ann.save()
+    assert rows(client.get(url(org)))[0] == (1, "Ann Renamed", 20)
+    assert rows(client_for(colleague).get(url(other_org)))[0] == (1, "Ann Renamed", 10)

@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "content_library",
     "policies",
     "recognition",
+    "monitoring",
+    "monitoring.review",
+    "monitoring.incidents",
+    "analytics",
 ]
 
 MIDDLEWARE = [

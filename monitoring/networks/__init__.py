@@ -1,0 +1,1 @@
+"""One adapter per social network behind one interface (base.NetworkAdapter). No Django models here."""

@@ -26,6 +26,10 @@ REFERENCE_TABLES: dict[str, str] = {
         "a few rows per member, read on every API call, written rarely (its organization_id routes the "
         "request)"
     ),
+    "monitoring_mastodonapp": (
+        "our client registration per Mastodon instance (id and encrypted secret), shared by every organization "
+        "whose members use that instance; a row per instance, written once"
+    ),
 }
 
 

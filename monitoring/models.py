@@ -37,8 +37,13 @@ class SentimentState(models.TextChoices):
 
 class MastodonApp(models.Model):
     """Our application as registered on one Mastodon instance (the first member of any organization to connect
-    an account there registers it). Not tenant-owned: a reference table every organization shares (listed in
-    advocacy.core.distribution.catalogue.REFERENCE_TABLES). The secret is encrypted (advocacy.core.secrets)."""
+    an account there registers it). Not tenant-owned: a reference table every organization shares (declared by
+    `reference_table` below for the distribution catalogue). The secret is encrypted (advocacy.core.secrets)."""
+
+    reference_table = (
+        "our client registration per Mastodon instance (id and encrypted secret), shared by every organization "
+        "whose members use that instance; a row per instance, written once"
+    )
 
     base_url = models.URLField(max_length=255, unique=True)  # https://instance.example, no trailing slash
     client_id = models.CharField(max_length=255)

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.backends.postgresql.features import DatabaseFeatures
 
-# table -> why it is replicated to every node
-REFERENCE_TABLES: dict[str, str] = {
+# table -> why it is replicated to every node: the core's own (apps declare theirs, see ReferenceTables)
+CORE_REFERENCE_TABLES: dict[str, str] = {
     "tenancy_organization": "the tenants themselves; every tenant table points at it",
     "accounts_user": "one login for many organizations; email is unique platform-wide",
     "accounts_user_groups": "Django permissions of a user (operators only)",
@@ -26,11 +27,34 @@ REFERENCE_TABLES: dict[str, str] = {
         "a few rows per member, read on every API call, written rarely (its organization_id routes the "
         "request)"
     ),
-    "monitoring_mastodonapp": (
-        "our client registration per Mastodon instance (id and encrypted secret), shared by every organization "
-        "whose members use that instance; a row per instance, written once"
-    ),
 }
+
+
+class ReferenceTables(Mapping):
+    """table -> why it is replicated to every node: the core's tables, and every model that declares itself a
+    reference table with a `reference_table = "why"` class attribute (apps declare their own; the core names
+    none). Read lazily, once the app registry is ready."""
+
+    @functools.cached_property
+    def _tables(self) -> dict[str, str]:
+        declared = {
+            model._meta.db_table: model.reference_table
+            for model in apps.get_models()
+            if isinstance(getattr(model, "reference_table", None), str)
+        }
+        return {**CORE_REFERENCE_TABLES, **declared}
+
+    def __getitem__(self, table: str) -> str:
+        return self._tables[table]
+
+    def __iter__(self):
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
+REFERENCE_TABLES = ReferenceTables()
 
 
 @functools.cache

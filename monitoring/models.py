@@ -304,6 +304,7 @@ class Rule(TenantModel):
         REGEX = "regex", _("Regular expression")
         HASHTAG = "hashtag", _("Hashtag")
         DOMAIN = "domain", _("Link domain")
+        COMPETITOR = "competitor", _("Competitor name (from the monitoring settings)")
         MISSING_DISCLOSURE = "missing_disclosure", _("Missing disclosure")
 
     class Category(models.TextChoices):
@@ -327,7 +328,8 @@ class Rule(TenantModel):
 
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.PHRASE)
-    # phrases, hashtags and domains: one or more, one per line; a regular expression: the expression
+    # phrases, hashtags and domains: one or more, one per line; a regular expression: the expression;
+    # competitor and missing disclosure: blank (the monitoring settings' competitors and disclosure tags)
     pattern = models.TextField(blank=True)
     category = models.CharField(max_length=24, choices=Category.choices)
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)

@@ -356,6 +356,15 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Outbound requests and tokens at rest (advocacy/core/outbound.py, advocacy/core/secrets.py) ---------------
+# Loopback sandboxes over plain http (tests, the `make run` demo's Mastodon sandbox): never in production.
+OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", default=DEBUG and DEMO_MODE)
+if OUTBOUND_ALLOW_LOOPBACK and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("OUTBOUND_ALLOW_LOOPBACK is for tests and the demo; turn it off in production.")
+# Fernet keys (urlsafe base64, 32 bytes), newest first: the first encrypts, all decrypt (rotation:
+# `manage.py rotate_token_keys` re-encrypts with the newest). Unset: one key derived from SECRET_KEY.
+TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

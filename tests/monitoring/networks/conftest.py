@@ -1,0 +1,1 @@
+from tests.monitoring.servers.fixtures import loopback, mastodon, mastodon_server  # noqa: F401

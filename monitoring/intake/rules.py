@@ -25,7 +25,7 @@ from . import regexes
 from .wordforms import forms
 
 MAX_MATCHES_PER_RULE = 20
-_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
+URL_PATTERN = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,7 @@ class RuleSet:
         return found
 
     def _links(self, target: Target) -> list[str]:
-        in_text = (m.group(0).rstrip(".,;:!?") for m in _URL.finditer(target.text))
+        in_text = (m.group(0).rstrip(".,;:!?") for m in URL_PATTERN.finditer(target.text))
         return list(dict.fromkeys([*target.links, *in_text]))
 
     def _domain_matches(self, target: Target) -> list[Match]:

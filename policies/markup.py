@@ -222,6 +222,7 @@ class QuizQuestion:
     prompt: str
     choices: tuple[str, ...]
     correct: int
+    why: str = ""  # the reason behind the right answer, shown after an attempt (scenario questions)
 
 
 MAX_QUESTIONS = 20
@@ -234,11 +235,14 @@ def parse_quiz(source: str) -> list[QuizQuestion]:
         - Nothing
         * A disclosure that you work here
         - A link to the careers page
+        Why: people who read it must know you speak for the company.
 
-    `Q:` starts a question; `-` is a wrong choice, `*` the one right choice. Blank lines are ignored."""
+    `Q:` starts a question; `-` is a wrong choice, `*` the one right choice; an optional `Why:` line gives the
+    reason behind the answer. Blank lines are ignored."""
     questions: list[QuizQuestion] = []
     errors: list[str] = []
     prompt, choices, correct, start = None, [], [], 0
+    why: list[str] = []
 
     def finish():
         if prompt is None:
@@ -248,7 +252,7 @@ def parse_quiz(source: str) -> list[QuizQuestion]:
         elif len(correct) != 1:
             errors.append(f"Line {start}: mark exactly one right choice with “*” in “{prompt[:60]}”.")
         else:
-            questions.append(QuizQuestion(prompt, tuple(choices), correct[0]))
+            questions.append(QuizQuestion(prompt, tuple(choices), correct[0], " ".join(why)))
 
     for number, raw in enumerate((source or "").splitlines(), start=1):
         line = raw.strip()
@@ -256,9 +260,11 @@ def parse_quiz(source: str) -> list[QuizQuestion]:
             continue
         if line[:2].lower() == "q:":
             finish()
-            prompt, choices, correct, start = line[2:].strip(), [], [], number
+            prompt, choices, correct, start, why = line[2:].strip(), [], [], number, []
             if not prompt:
                 errors.append(f"Line {number}: the question text is empty.")
+        elif line[:4].lower() == "why:" and prompt is not None:
+            why.append(line[4:].strip())
         elif line[0] in "-*" and prompt is not None:
             text = line[1:].strip()
             if not text:
@@ -361,3 +367,66 @@ def diff_stats(rows: list[DiffRow]) -> dict:
         "removed": sum(r.kind == "delete" for r in rows),
         "changed": sum(r.kind == "replace" for r in rows),
     }
+
+
+# --- course lessons ------------------------------------------------------------------------------------
+
+MAX_LESSONS = 30
+CASE_STUDY_PREFIX = "case study:"
+_LESSON_HEADING = re.compile(r"^#[ \t]+(?P<title>\S.*?)[ \t#]*$")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    title: str
+    kind: str  # "lesson" or "case_study"
+    markdown: str
+
+    @property
+    def html(self) -> str:
+        return render_markdown(self.markdown)
+
+
+def parse_lessons(source: str) -> list[Lesson]:
+    """A course's lessons as HR types them: each lesson starts with a line `# Its title` (one `#`); a lesson
+    titled `# Case study: ...` is a case study (what happened, what it cost, what to do instead). Inside a
+    lesson, Markdown as in policies (`##` for its own headings). Text before the first title is an error."""
+    lessons: list[Lesson] = []
+    errors: list[str] = []
+    title, lines, start = None, [], 0
+
+    def finish():
+        if title is None:
+            return
+        body = "\n".join(lines).strip()
+        if not body:
+            errors.append(f"Line {start}: the lesson “{title[:60]}” has no text.")
+        kind = "case_study" if title.lower().startswith(CASE_STUDY_PREFIX) else "lesson"
+        lessons.append(Lesson(title[:160], kind, body))
+
+    in_code = False
+    for number, raw in enumerate((source or "").replace("\r\n", "\n").split("\n"), start=1):
+        if raw.lstrip().startswith("```"):
+            in_code = not in_code
+        heading = None if in_code else _LESSON_HEADING.match(raw)
+        if heading:
+            finish()
+            title, lines, start = heading["title"].strip(), [], number
+        elif title is None:
+            if raw.strip():
+                errors.append(
+                    f"Line {number}: start the first lesson with a title line, for example “# Why it matters”."
+                )
+                break
+        else:
+            lines.append(raw)
+    finish()
+    if not lessons and not errors:
+        errors.append("Write at least one lesson: a title line “# Why it matters”, then its text.")
+    if len(lessons) > MAX_LESSONS:
+        errors.append(f"A course has at most {MAX_LESSONS} lessons (this one has {len(lessons)}).")
+    if len(source or "") > MAX_MARKDOWN:
+        errors.append(f"Keep the lessons under {MAX_MARKDOWN:,} characters.")
+    if errors:
+        raise ValidationError({"lessons_markdown": errors})
+    return lessons

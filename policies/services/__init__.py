@@ -7,6 +7,19 @@ from ..markup import hash_code
 from ..models import DEFAULT_REVIEW_MONTHS
 from .acknowledgements import AckResult, acknowledge, report_export
 from .common import add_months, add_months_dt
+from .courses import (
+    assign_errors,
+    content_errors,
+    course_archive,
+    course_assign,
+    course_assign_group,
+    course_create,
+    course_draft,
+    course_draft_save,
+    course_errors,
+    course_publish,
+    course_update,
+)
 from .feedback import answer_errors, feedback_answer_save, feedback_round_open, round_errors
 from .policies import policy_archive, policy_create, policy_restore, policy_settings_update, policy_update
 from .questions import answers_mark_seen, question_answer, question_ask, question_set_faq
@@ -34,6 +47,17 @@ __all__ = [
     "acknowledge",
     "add_months",
     "answer_errors",
+    "assign_errors",
+    "content_errors",
+    "course_archive",
+    "course_assign",
+    "course_assign_group",
+    "course_create",
+    "course_draft",
+    "course_draft_save",
+    "course_errors",
+    "course_publish",
+    "course_update",
     "add_months_dt",
     "answers_mark_seen",
     "draft_review",

@@ -40,6 +40,9 @@ class Policy(TenantModel):
         "PolicyVersion", on_delete=models.SET_NULL, db_constraint=False, null=True, blank=True, related_name="+"
     )
     review_due_on = models.DateField(null=True, blank=True)
+    review_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Review every N months (empty: the organization's default)."
+    )
     refresh_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Ask people to acknowledge again every N months."
     )

@@ -1,0 +1,58 @@
+"""The policies app's models: policies, versions, acknowledgements, reviews and feedback (`policies.py`);
+training: courses, assignments, completions, workshops and check-ins (`training.py`)."""
+
+from .policies import (
+    DEFAULT_REVIEW_MONTHS,
+    Acknowledgement,
+    FeedbackAnswer,
+    FeedbackRound,
+    Policy,
+    PolicyKind,
+    PolicyQuestion,
+    PolicyReview,
+    PolicyTeam,
+    PolicyVersion,
+    QuizAttempt,
+    ReminderLog,
+    VersionReview,
+)
+from .training import (
+    CheckIn,
+    CheckInResponse,
+    Course,
+    CourseAssignment,
+    CourseCompletion,
+    CourseProgress,
+    CourseQuizAttempt,
+    CourseVersion,
+    TrainingReminderLog,
+    Workshop,
+    WorkshopRegistration,
+)
+
+__all__ = [
+    "DEFAULT_REVIEW_MONTHS",
+    "Acknowledgement",
+    "CheckIn",
+    "CheckInResponse",
+    "Course",
+    "CourseAssignment",
+    "CourseCompletion",
+    "CourseProgress",
+    "CourseQuizAttempt",
+    "CourseVersion",
+    "FeedbackAnswer",
+    "FeedbackRound",
+    "Policy",
+    "PolicyKind",
+    "PolicyQuestion",
+    "PolicyReview",
+    "PolicyTeam",
+    "PolicyVersion",
+    "QuizAttempt",
+    "ReminderLog",
+    "TrainingReminderLog",
+    "VersionReview",
+    "Workshop",
+    "WorkshopRegistration",
+]

@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 
 from advocacy.core.registry import AppRegistration
@@ -21,5 +22,19 @@ class MonitoringConfig(AppConfig):
             "monitoring.rules": STAFF,
             "monitoring.settings": {Role.ADMIN},
         },
+        beat={
+            # the engagement snapshots' monthly partitions: created ahead, expired ones dropped
+            "monitoring-snapshot-partitions": {
+                "task": "monitoring.intake_tasks.maintain_snapshot_partitions",
+                "schedule": crontab(minute=50, hour=3),
+            },
+        },
+        task_queues={
+            "monitoring.intake_tasks.rescore": "pulls",
+            "monitoring.intake_tasks.maintain_snapshot_partitions": "rollups",
+        },
         seeders=("monitoring.demo.seed_rules",),
     )
+
+    def ready(self):
+        from . import intake_tasks  # noqa: F401 - registers the intake's Celery tasks with the worker

@@ -1,1 +1,7 @@
-from tests.monitoring.servers.fixtures import loopback, mastodon, mastodon_server  # noqa: F401
+from tests.monitoring.servers.fixtures import (  # noqa: F401
+    bluesky,
+    bluesky_server,
+    loopback,
+    mastodon,
+    mastodon_server,
+)

@@ -3,7 +3,7 @@ once per session on a free port of 127.0.0.1 and is reset before each test that 
 
 import pytest
 
-from . import mastodon_sandbox
+from . import bluesky_appview, mastodon_sandbox
 
 
 @pytest.fixture
@@ -24,3 +24,19 @@ def mastodon(mastodon_server, loopback):
     sandbox = mastodon_sandbox.Sandbox(mastodon_server)
     sandbox.reset()
     return sandbox
+
+
+@pytest.fixture(scope="session")
+def bluesky_server():
+    server = bluesky_appview.Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bluesky(bluesky_server, loopback, settings):
+    """The local AppView, empty, as the adapter's AppView; fails the test if it had to send an invalid answer."""
+    bluesky_server.appview.reset()
+    settings.BLUESKY_APPVIEW_URL = bluesky_server.base_url
+    yield bluesky_server.appview
+    assert bluesky_server.appview.errors == []

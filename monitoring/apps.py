@@ -1,7 +1,7 @@
 from celery.schedules import crontab
 from django.apps import AppConfig
 
-from advocacy.core.registry import AppRegistration
+from advocacy.core.registry import AppRegistration, NavItem
 from advocacy.permissions import Role
 
 STAFF = {Role.MODERATOR, Role.ADMIN}
@@ -22,6 +22,47 @@ class MonitoringConfig(AppConfig):
             "monitoring.rules": STAFF,
             "monitoring.settings": {Role.ADMIN},
         },
+        nav=(
+            NavItem(
+                "Monitoring",
+                "Members' posts",
+                "monitoring_posts",
+                "monitoring.view",
+                "chart",
+                description="What members posted on their connected accounts, with engagement and matched rules.",
+                position=400,
+            ),
+            NavItem(
+                "Monitoring",
+                "Brand mentions",
+                "monitoring_mentions",
+                "monitoring.view",
+                "hash",
+                description="What people outside the organization say about it, and the sentiment trend.",
+                position=410,
+            ),
+            NavItem(
+                "Monitoring",
+                "Rules",
+                "monitoring_rules",
+                "monitoring.view",
+                "flag",
+                description="Phrases, hashtags, domains and expressions posts are checked against, with a test box.",
+                position=420,
+            ),
+            NavItem(
+                "Monitoring",
+                "Monitoring settings",
+                "monitoring_settings",
+                "monitoring.settings",
+                "settings",
+                description="Brand terms, hashtags, competitors, disclosure tags and the sentiment lexicon.",
+                position=430,
+            ),
+        ),
+        url_prefix="monitoring/",
+        urls="monitoring.urls",
+        url_kwargs="tests.monitoring.url_kwargs.MAKERS",
         beat={
             # the engagement snapshots' monthly partitions: created ahead, expired ones dropped
             "monitoring-snapshot-partitions": {

@@ -142,7 +142,9 @@ def mastodon_callback(request):
             messages.error(request, message)
     else:
         messages.success(
-            request, _("%(handle)s is connected. Your public posts appear here after the first pull.") % {"handle": account.handle}
+            request,
+            _("%(handle)s is connected. Your public posts appear here after the first pull.")
+            % {"handle": account.handle},
         )
     return redirect(_page_url(request))
 
@@ -160,7 +162,9 @@ def bluesky_start(request):
             _form_errors(form, exc)
         else:
             if account.state == ConnectedAccount.State.PENDING_VERIFICATION:
-                messages.info(request, _("One more step: show us that %(handle)s is yours.") % {"handle": account.handle})
+                messages.info(
+                    request, _("One more step: show us that %(handle)s is yours.") % {"handle": account.handle}
+                )
             return redirect(_page_url(request) + f"#account-{account.pk}")
     return _render(request, bluesky_form=form, status=400)
 
@@ -186,6 +190,7 @@ def account_disconnect(request, account_id):
     deleted = services.account_disconnect(organization=request.organization, actor=request.user, account=account)
     messages.success(
         request,
-        _("%(handle)s is disconnected; %(count)s pulled posts were deleted.") % {"handle": account.handle, "count": deleted},
+        _("%(handle)s is disconnected; %(count)s pulled posts were deleted.")
+        % {"handle": account.handle, "count": deleted},
     )
     return redirect(_page_url(request))

@@ -59,7 +59,7 @@ class AppView:
 
     profiles: dict = field(default_factory=dict)
     posts: list = field(default_factory=list)
-    faults: list = field(default_factory=list)  # (nsid or "*", status, headers, count)
+    faults: list = field(default_factory=list)  # [nsid or "*", status, headers, count, calls to let through first]
     errors: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -119,8 +119,9 @@ class AppView:
     def delete(self, uri: str) -> None:
         self.posts[:] = [p for p in self.posts if p["uri"] != uri]
 
-    def fault(self, nsid: str, status: int, *, headers: dict | None = None, count: int = 1) -> None:
-        self.faults.append([nsid, status, headers or {}, count])
+    def fault(self, nsid: str, status: int, *, headers: dict | None = None, count: int = 1, after: int = 0) -> None:
+        """The next `count` calls of `nsid` ("*": any) answer `status`, after `after` calls answered normally."""
+        self.faults.append([nsid, status, headers or {}, count, after])
 
     # --- queries ---
 
@@ -128,6 +129,9 @@ class AppView:
         with self.lock:
             for fault in self.faults:
                 if fault[0] in (nsid, "*"):
+                    if fault[4] > 0:
+                        fault[4] -= 1
+                        return None
                     fault[3] -= 1
                     if fault[3] <= 0:
                         self.faults.remove(fault)

@@ -1,0 +1,15 @@
+"""Connected accounts pages, included by monitoring/urls.py (under /o/<slug>/monitoring/). The OAuth return
+address shared by every organization is a root route (monitoring/apps.py)."""
+
+from django.urls import path
+
+from .views import accounts
+
+urlpatterns = [
+    path("accounts/", accounts.account_list, name="monitoring_accounts"),
+    path("accounts/mastodon/", accounts.mastodon_start, name="monitoring_account_mastodon"),
+    path("accounts/mastodon/callback/", accounts.mastodon_callback, name="monitoring_mastodon_callback"),
+    path("accounts/bluesky/", accounts.bluesky_start, name="monitoring_account_bluesky"),
+    path("accounts/<int:account_id>/verify/", accounts.bluesky_verify, name="monitoring_account_verify"),
+    path("accounts/<int:account_id>/disconnect/", accounts.account_disconnect, name="monitoring_account_disconnect"),
+]

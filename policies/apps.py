@@ -24,6 +24,10 @@ class PoliciesConfig(AppConfig):
             "policies.remind": HR,
             "policies.answer": HR,
             "policies.settings": {Role.HR, Role.ADMIN},
+            # training (issue #15): HR writes courses, assigns them, schedules workshops and check-ins; admins
+            # follow completion too
+            "policies.train": HR,
+            "policies.train_report": {Role.HR, Role.ADMIN},
         },
         nav=(
             NavItem(
@@ -53,6 +57,24 @@ class PoliciesConfig(AppConfig):
                 description="Sharing gate, reminders and review rules for policies.",
                 position=220,
             ),
+            NavItem(
+                "Policies",
+                "Training",
+                "policies_training",
+                "policies.view",
+                "book",
+                description="Your courses, workshops to sign up for and check-ins to answer.",
+                position=205,
+            ),
+            NavItem(
+                "Policies",
+                "Training admin",
+                "policies_training_admin",
+                "policies.train",
+                "chart",
+                description="Write and assign courses, follow completion, schedule workshops and check-ins.",
+                position=215,
+            ),
         ),
         url_prefix="policies/",
         urls="policies.urls",
@@ -68,6 +90,11 @@ class PoliciesConfig(AppConfig):
                 "task": "policies.tasks.send_review_reminders_all",
                 "schedule": crontab(minute=40, hour=7),
             },
+            # training: new members' courses, refreshers, reminders before and after due dates, workshop reminders
+            "policies-training": {
+                "task": "policies.tasks.run_training_all",
+                "schedule": crontab(minute=50, hour=7),
+            },
         },
         # Celery queues (advocacy/celery.py): reminders are mail; the daily fan-out goes to the default queue
         task_queues={
@@ -75,6 +102,7 @@ class PoliciesConfig(AppConfig):
             "policies.tasks.send_publish_reminders": "mail",
             "policies.tasks.send_team_reminder": "mail",
             "policies.tasks.send_review_reminders": "mail",
+            "policies.tasks.run_training": "mail",
         },
         seeders=("policies.demo.seed",),
         scale_steps=("policies.scale.generate_policy_acknowledgements",),

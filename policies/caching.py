@@ -30,7 +30,22 @@ _ON = [
     On("accounts.User", scope=organizations_of_person, fields={"full_name", "email"}),
 ]
 
-pending_cache = Cached("policies.pending", scope=("organization",), ttl=300, on=_ON)
+_TRAINING_MODELS = (
+    "Course",
+    "CourseVersion",
+    "CourseAssignment",
+    "CourseProgress",
+    "CourseQuizAttempt",
+    "CourseCompletion",
+    "Workshop",
+    "WorkshopRegistration",
+    "CheckIn",
+    "CheckInResponse",
+)
+_TRAINING_ON = [On(f"policies.{model}", scope=("organization_id",)) for model in _TRAINING_MODELS]
+
+# the home page's banners: policies to acknowledge, rounds to answer, the onboarding checklist (training too)
+pending_cache = Cached("policies.pending", scope=("organization",), ttl=300, on=[*_ON, *_TRAINING_ON])
 REPORT_TTL = 600
 # the report's rendered by-team card, team choices and pages of people, kept with the summary they were
 # rendered from
@@ -57,3 +72,12 @@ def request_keys(request, organization, user_id: int, subpath: str) -> list[str]
     if report and len(report["version_id"]) < 12:
         return report_summary_keys(organization.pk, int(report["version_id"]))
     return []
+
+
+# a course's completion report summary (counts overall and by team), per course and day
+training_report_cache = Cached(
+    "policies.training-report",
+    scope=("organization",),
+    ttl=REPORT_TTL,
+    on=[*_TRAINING_ON, *_ON[len(_POLICY_MODELS) :]],
+)

@@ -10,7 +10,13 @@ from advocacy.tenancy.jobs import fan_out, tenant_task
 from advocacy.tenancy.selectors import get_team_for_org
 
 from .selectors import get_version_for_org
-from .services import reminder_send_to_team, reminders_at_publish, reminders_run, review_reminders_run
+from .services import (
+    reminder_send_to_team,
+    reminders_at_publish,
+    reminders_run,
+    review_reminders_run,
+    training_run,
+)
 
 
 @tenant_task()
@@ -44,3 +50,13 @@ def send_review_reminders(*, organization):
 @shared_task(acks_late=True)
 def send_review_reminders_all():
     return fan_out(send_review_reminders)
+
+
+@tenant_task()
+def run_training(*, organization):
+    return training_run(organization=organization)
+
+
+@shared_task(acks_late=True)
+def run_training_all():
+    return fan_out(run_training)

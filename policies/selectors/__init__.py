@@ -62,6 +62,26 @@ from .reviews import (  # noqa: F401 - the periodic review's selectors, from `po
     policy_reviews,
     review_interval_months,
 )
+from .training import (  # noqa: F401 - training's selectors, from `policies.selectors`
+    available_courses,
+    checkin_list,
+    completion_of,
+    completions_of,
+    course_list_for_staff,
+    course_report_people,
+    course_report_summary,
+    get_checkin_for_org,
+    get_course_for_org,
+    get_workshop_for_org,
+    my_assignments,
+    my_workshops,
+    open_assignment,
+    open_courses_for_member,
+    progress_of,
+    registration_of,
+    upcoming_workshops,
+    workshop_registrations,
+)
 
 SHARE_GATE_SETTING = "require_policy_ack_to_share"
 REMINDER_DAYS_SETTING = "policy_reminder_days"

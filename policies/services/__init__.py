@@ -6,6 +6,14 @@ One module per entity (policies, versions, acknowledgements, questions, reminder
 from ..markup import hash_code
 from ..models import DEFAULT_REVIEW_MONTHS
 from .acknowledgements import AckResult, acknowledge, report_export
+from .checkins import (
+    checkin_answer,
+    checkin_create,
+    checkin_stop,
+    checkin_summary,
+    open_checkins_for_member,
+    parse_questions,
+)
 from .common import add_months, add_months_dt
 from .courses import (
     assign_errors,
@@ -21,6 +29,7 @@ from .courses import (
     course_update,
 )
 from .feedback import answer_errors, feedback_answer_save, feedback_round_open, round_errors
+from .learning import QuizResult, course_complete, course_quiz_submit, lesson_complete
 from .policies import policy_archive, policy_create, policy_restore, policy_settings_update, policy_update
 from .questions import answers_mark_seen, question_answer, question_ask, question_set_faq
 from .reminders import (
@@ -31,6 +40,7 @@ from .reminders import (
     reminders_send_for_version,
 )
 from .reviews import policy_review_record, review_errors, review_reminders_run
+from .training_jobs import training_remind_team, training_run
 from .versions import (
     draft_review,
     draft_save,
@@ -40,8 +50,34 @@ from .versions import (
     require_review,
     version_publish,
 )
+from .workshops import (
+    workshop_attendance_record,
+    workshop_cancel,
+    workshop_create,
+    workshop_register,
+    workshop_unregister,
+    workshop_update,
+)
 
 __all__ = [
+    "checkin_answer",
+    "checkin_create",
+    "checkin_stop",
+    "checkin_summary",
+    "open_checkins_for_member",
+    "parse_questions",
+    "QuizResult",
+    "course_complete",
+    "course_quiz_submit",
+    "lesson_complete",
+    "training_remind_team",
+    "training_run",
+    "workshop_attendance_record",
+    "workshop_cancel",
+    "workshop_create",
+    "workshop_register",
+    "workshop_unregister",
+    "workshop_update",
     "DEFAULT_REVIEW_MONTHS",
     "AckResult",
     "acknowledge",

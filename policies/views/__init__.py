@@ -15,14 +15,67 @@ from .authoring import (
     policy_edit,
     policy_manage,
 )
+from .checkins import checkin_answer, checkin_create, checkin_results, checkin_stop
 from .feedback import feedback_answer, feedback_round_open
 from .questions import ask, followup, my_questions, question_answer, question_faq, question_inbox
 from .reading import acknowledge, compare, policy_detail, policy_list, version_detail
 from .reports import remind_team, report, report_csv, report_teams
 from .reviews import policy_mark_reviewed
 from .settings import policy_settings
+from .training import course_certificate, course_detail, course_lesson, course_quiz, training_home
+from .training_admin import (
+    course_archive,
+    course_assign,
+    course_content,
+    course_create,
+    course_manage,
+    course_remind,
+    course_report,
+    course_report_csv,
+    course_settings,
+    training_admin,
+)
+from .workshops import (
+    my_calendar,
+    workshop_attendance,
+    workshop_cancel,
+    workshop_create,
+    workshop_detail,
+    workshop_ics,
+    workshop_manage,
+    workshop_register,
+    workshop_unregister,
+)
 
 __all__ = [
+    "checkin_answer",
+    "checkin_create",
+    "checkin_results",
+    "checkin_stop",
+    "course_certificate",
+    "course_detail",
+    "course_lesson",
+    "course_quiz",
+    "training_home",
+    "course_archive",
+    "course_assign",
+    "course_content",
+    "course_create",
+    "course_manage",
+    "course_remind",
+    "course_report",
+    "course_report_csv",
+    "course_settings",
+    "training_admin",
+    "my_calendar",
+    "workshop_attendance",
+    "workshop_cancel",
+    "workshop_create",
+    "workshop_detail",
+    "workshop_ics",
+    "workshop_manage",
+    "workshop_register",
+    "workshop_unregister",
     "acknowledge",
     "ask",
     "compare",

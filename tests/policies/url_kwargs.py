@@ -7,6 +7,7 @@ from django.utils import timezone
 from advocacy.tenancy.context import organization_scope
 from policies import services
 from tests.policies.factories import author_of, published_policy, question
+from tests.policies.training_factories import make_checkin, make_workshop, published_course
 
 
 def feedback_round(org):
@@ -35,4 +36,8 @@ MAKERS = {
     "question_id": lambda org: question(org).pk,
     "round_id": lambda org: feedback_round(org).pk,
     "review_id": lambda org: policy_review(org).pk,
+    "course_id": lambda org: published_course(org).pk,
+    "lesson_index": lambda org: 0,
+    "workshop_id": lambda org: make_workshop(org).pk,
+    "checkin_id": lambda org: make_checkin(org).pk,
 }

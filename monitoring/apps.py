@@ -1,8 +1,8 @@
 from celery.schedules import crontab
 from django.apps import AppConfig
 
-from advocacy.core.registry import AppRegistration, NavItem
-from advocacy.permissions import Role
+from advocacy.core.registry import AppRegistration, NavItem, Route
+from advocacy.permissions import EVERYONE, Role
 
 STAFF = {Role.MODERATOR, Role.ADMIN}
 
@@ -21,8 +21,19 @@ class MonitoringConfig(AppConfig):
             "monitoring.view": STAFF,
             "monitoring.rules": STAFF,
             "monitoring.settings": {Role.ADMIN},
+            # every member connects their own accounts (Connected accounts)
+            "monitoring.accounts": EVERYONE,
         },
         nav=(
+            NavItem(
+                "Content",
+                "Connected accounts",
+                "monitoring_accounts",
+                "monitoring.accounts",
+                "share",
+                description="Connect Mastodon and Bluesky so your public posts and their engagement count.",
+                position=125,
+            ),
             NavItem(
                 "Monitoring",
                 "Members' posts",
@@ -63,7 +74,19 @@ class MonitoringConfig(AppConfig):
         url_prefix="monitoring/",
         urls="monitoring.urls",
         url_kwargs="tests.monitoring.url_kwargs.MAKERS",
+        # Mastodon's OAuth comes back here for every organization (our app on an instance is shared)
+        root_routes=(
+            Route(
+                "monitoring/mastodon/return/", "monitoring.views.accounts.mastodon_return", "monitoring_mastodon_return"
+            ),
+        ),
         beat={
+            # pulls: every minute one task per organization, which sends its due accounts (one task each)
+            "monitoring-pull": {"task": "monitoring.tasks.pull_all", "schedule": 60.0},
+            "monitoring-expiry-warnings": {
+                "task": "monitoring.tasks.warn_expiring_all",
+                "schedule": crontab(minute=20),
+            },
             # the engagement snapshots' monthly partitions: created ahead, expired ones dropped
             "monitoring-snapshot-partitions": {
                 "task": "monitoring.intake_tasks.maintain_snapshot_partitions",
@@ -71,6 +94,7 @@ class MonitoringConfig(AppConfig):
             },
         },
         task_queues={
+            "monitoring.tasks.*": "pulls",
             "monitoring.intake_tasks.rescore": "pulls",
             "monitoring.intake_tasks.maintain_snapshot_partitions": "rollups",
         },

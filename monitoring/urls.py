@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import mentions, posts, rules, settings
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("rules/<int:rule_id>/", rules.rule_edit, name="monitoring_rule_edit"),
     path("rules/<int:rule_id>/delete/", rules.rule_delete, name="monitoring_rule_delete"),
     path("settings/", settings.monitoring_settings, name="monitoring_settings"),
+    path("", include("monitoring.accounts_urls")),  # connected accounts (every member)
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/mastodon/", accounts.mastodon_start, name="monitoring_account_mastodon"),
     path("accounts/mastodon/callback/", accounts.mastodon_callback, name="monitoring_mastodon_callback"),
     path("accounts/bluesky/", accounts.bluesky_start, name="monitoring_account_bluesky"),
-    path("accounts/<int:account_id>/verify/", accounts.bluesky_verify, name="monitoring_account_verify"),
-    path("accounts/<int:account_id>/disconnect/", accounts.account_disconnect, name="monitoring_account_disconnect"),
+    # the account's id comes in the form (checked against the member and the organization)
+    path("accounts/verify/", accounts.bluesky_verify, name="monitoring_account_verify"),
+    path("accounts/disconnect/", accounts.account_disconnect, name="monitoring_account_disconnect"),
 ]

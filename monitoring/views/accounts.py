@@ -171,8 +171,8 @@ def bluesky_start(request):
 
 @require_POST
 @org_view("monitoring.accounts")
-def bluesky_verify(request, account_id):
-    account = services.get_account_for_member(request.organization, request.user, account_id)
+def bluesky_verify(request):
+    account = services.get_account_for_member(request.organization, request.user, request.POST.get("account"))
     try:
         services.bluesky_verify(organization=request.organization, user=request.user, account=account)
     except ValidationError as exc:
@@ -185,8 +185,8 @@ def bluesky_verify(request, account_id):
 
 @require_http_methods(["POST"])
 @org_view("monitoring.accounts")
-def account_disconnect(request, account_id):
-    account = services.get_account_for_member(request.organization, request.user, account_id)
+def account_disconnect(request):
+    account = services.get_account_for_member(request.organization, request.user, request.POST.get("account"))
     deleted = services.account_disconnect(organization=request.organization, actor=request.user, account=account)
     messages.success(
         request,

@@ -14,12 +14,13 @@ from advocacy.tenancy.models import Membership
 
 from .caching import board_cache
 from .models import (
+    DEFAULT_CLICKS_PER_SHARE_PER_DAY,
     DEFAULT_DAILY_CAP,
     DEFAULT_POINTS,
+    EARNING_REASONS,
     BoardPreference,
     PointsDaily,
     PointsTotal,
-    Reason,
     RecognitionSettings,
 )
 
@@ -39,13 +40,15 @@ class Settings:
     leaderboards_enabled: bool
     points: dict[str, int]
     daily_cap: int
+    clicks_per_share_per_day: int = DEFAULT_CLICKS_PER_SHARE_PER_DAY
+    excluded_roles: tuple[str, ...] = ()
 
     def points_for(self, reason: str) -> int:
-        return self.points.get(reason, DEFAULT_POINTS[reason])
+        return self.points.get(reason, DEFAULT_POINTS.get(reason, 0))
 
     @property
     def reasons(self) -> list[tuple[str, str, int]]:
-        return [(reason.value, reason.label, self.points_for(reason.value)) for reason in Reason]
+        return [(reason.value, reason.label, self.points_for(reason.value)) for reason in EARNING_REASONS]
 
 
 def recognition_settings(organization) -> Settings:
@@ -53,7 +56,20 @@ def recognition_settings(organization) -> Settings:
     if row is None:
         return Settings(True, {r.value: p for r, p in DEFAULT_POINTS.items()}, DEFAULT_DAILY_CAP)
     points = {r.value: row.points.get(r.value, p) for r, p in DEFAULT_POINTS.items()}
-    return Settings(row.leaderboards_enabled, points, row.daily_cap)
+    return Settings(
+        row.leaderboards_enabled, points, row.daily_cap, row.clicks_per_share_per_day, tuple(row.excluded_roles)
+    )
+
+
+def _board_members(organization, team_id):
+    """Active members who may be on the boards: of one team if asked, without the roles the admin left off."""
+    members = Membership.objects.active()
+    if team_id is not None:
+        members = members.filter(team_id=team_id)
+    excluded = RecognitionSettings.objects.values_list("excluded_roles", flat=True).first() or []
+    if excluded:
+        members = members.exclude(roles__overlap=excluded)
+    return members
 
 
 def period_start(period: str, today: datetime.date) -> datetime.date | None:
@@ -70,9 +86,7 @@ def period_start(period: str, today: datetime.date) -> datetime.date | None:
 def _ranking(organization, period: str, start, team_id) -> list[dict]:
     """Members with points in the period (active members only; of one team if asked), most first, with
     their name and how they appear on the boards."""
-    members = Membership.objects.active()
-    if team_id is not None:
-        members = members.filter(team_id=team_id)
+    members = _board_members(organization, team_id)
     if start is None:
         rows = PointsTotal.objects.filter(points__gt=0, user_id__in=members.values("user_id")).values_list(
             "user_id", "points"

@@ -86,7 +86,12 @@ def switch(request):
 def recognition_settings(request):
     organization = request.organization
     config = selectors.recognition_settings(organization)
-    initial = {"leaderboards_enabled": config.leaderboards_enabled, "daily_cap": config.daily_cap}
+    initial = {
+        "leaderboards_enabled": config.leaderboards_enabled,
+        "daily_cap": config.daily_cap,
+        "clicks_per_share_per_day": config.clicks_per_share_per_day,
+        "excluded_roles": list(config.excluded_roles),
+    }
     initial |= {f"points_{reason}": points for reason, _name, points in config.reasons}
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -97,6 +102,8 @@ def recognition_settings(request):
                 points=form.reason_points(),
                 daily_cap=form.cleaned_data["daily_cap"],
                 leaderboards_enabled=form.cleaned_data["leaderboards_enabled"],
+                clicks_per_share_per_day=form.cleaned_data["clicks_per_share_per_day"],
+                excluded_roles=form.cleaned_data["excluded_roles"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from advocacy.audit.models import AuditEvent
 from advocacy.tenancy.context import organization_scope
 from recognition import services
-from recognition.models import BoardPreference, Reason, RecognitionSettings
+from recognition.models import DEFAULT_POINTS, BoardPreference, Reason, RecognitionSettings
 from recognition.sources import Candidate
 from tests.factories import MembershipFactory, TeamFactory
 from tests.recognition.factories import member
@@ -175,12 +175,9 @@ def test_admin_sets_points_and_cap_with_every_error_at_once(org, admin, employee
     )
     assert bad.status_code == 200
     form = bad.context["form"]
-    assert set(form.errors) == {
-        "daily_cap",
-        "points_share_confirmed",
-        "points_suggestion_approved",
-        "points_policy_on_time",
-    }
+    assert {"daily_cap", "points_share_confirmed", "points_suggestion_approved", "points_policy_on_time"} <= set(
+        form.errors
+    )
     with organization_scope(org):
         assert not RecognitionSettings.objects.exists()
     good = {
@@ -189,11 +186,18 @@ def test_admin_sets_points_and_cap_with_every_error_at_once(org, admin, employee
         "points_suggestion_approved": "30",
         "points_policy_on_time": "0",
         "leaderboards_enabled": "on",
+        "clicks_per_share_per_day": "15",
+        "excluded_roles": ["admin", "hr"],
+    } | {
+        f"points_{reason}": str(points)
+        for reason, points in DEFAULT_POINTS.items()
+        if reason not in ("share_confirmed", "suggestion_approved", "policy_on_time")
     }
     assert client.post(settings_url, good).status_code == 302
     with organization_scope(org):
         row = RecognitionSettings.objects.get()
         assert (row.daily_cap, row.points["share_confirmed"], row.points["policy_on_time"]) == (40, 7, 0)
+        assert (row.clicks_per_share_per_day, row.excluded_roles) == (15, ["admin", "hr"])
         assert AuditEvent.objects.filter(action="recognition.settings_changed", actor=admin).count() == 1
     page = client_for(employee).get(url(org)).content.decode()
     assert "Points and daily cap" not in page

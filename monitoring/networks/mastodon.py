@@ -72,7 +72,10 @@ def normalize_instance(address: str) -> str:
         raise PermanentError("Enter the address of your Mastodon instance.")
     if "://" not in address:
         address = "https://" + address.lstrip("@").split("@")[-1]
-    scheme, host, port = outbound.check_url(address)
+    try:
+        scheme, host, port = outbound.check_url(address)
+    except outbound.OutboundError as exc:
+        raise PermanentError(str(exc)) from exc
     default = 443 if scheme == "https" else 80
     return f"{scheme}://{host.lower()}" + (f":{port}" if port != default else "")
 

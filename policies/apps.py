@@ -104,7 +104,7 @@ class PoliciesConfig(AppConfig):
             "policies.tasks.send_review_reminders": "mail",
             "policies.tasks.run_training": "mail",
         },
-        seeders=("policies.demo.seed",),
+        seeders=("policies.demo.seed", "policies.training_demo.seed"),
         scale_steps=("policies.scale.generate_policy_acknowledgements",),
         url_kwargs="tests.policies.url_kwargs.MAKERS",
     )

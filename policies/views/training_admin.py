@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from advocacy.audit.services import audit_record
 from advocacy.core.csv import csv_stream
+from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.decorators import org_view
 
 from .. import selectors, services
@@ -295,10 +296,14 @@ def course_report_csv(request, course_id):
         organization=organization, actor=request.user, action="training.report_exported", target=course, data=filters
     )
 
+    user = request.user
+
     def rows():
-        for name, email, team, due_on, completed_at, number in people.iterator(chunk_size=2000):
-            status = "completed" if completed_at else ("overdue" if due_on < today else "in progress")
-            yield [name, email, team or "", due_on, status, completed_at, f"v{number}" if number else ""]
+        # streamed after the view returned: the organization's scope (row-level security) is set again here
+        with organization_scope(organization, user=user):
+            for name, email, team, due_on, completed_at, number in people.iterator(chunk_size=2000):
+                status = "completed" if completed_at else ("overdue" if due_on < today else "in progress")
+                yield [name, email, team or "", due_on, status, completed_at, f"v{number}" if number else ""]
 
     header = ["Name", "Email", "Team", "Due on", "Status", "Completed at", "Version"]
     response = StreamingHttpResponse(csv_stream(rows(), header=header), content_type="text/csv; charset=utf-8")

@@ -31,6 +31,7 @@ from ..models import (
     RecognitionSettings,
 )
 from ..selectors import recognition_settings
+from .badges import badges_evaluate
 
 # Each run looks this far behind its watermark: a share confirmed in a transaction that committed after the
 # previous run began is still found (the ledger's unique key keeps it from counting twice).
@@ -122,6 +123,7 @@ class AwardResult:
     awarded: int  # new ledger rows
     points: int  # their points after the cap
     capped: int  # rows cut by the daily cap (fully or in part)
+    members: frozenset = frozenset()  # the members who earned
 
 
 def _key(candidate: sources.Candidate) -> tuple:
@@ -220,7 +222,8 @@ def points_award(*, organization, candidates: list[sources.Candidate]) -> AwardR
         )
     PointsEntry.objects.bulk_create(entries)
     _apply_to_rollups(organization, entries)
-    return AwardResult(len(entries), sum(e.points for e in entries), capped)
+    members = frozenset(e.user_id for e in entries)
+    return AwardResult(len(entries), sum(e.points for e in entries), capped, members)
 
 
 def points_award_run(*, organization, now: datetime.datetime | None = None) -> AwardResult:
@@ -235,6 +238,7 @@ def points_award_run(*, organization, now: datetime.datetime | None = None) -> A
         state.watermark = now
         state.last_run_at = timezone.now()
         state.save(update_fields=["watermark", "last_run_at"])
+        badges_evaluate(organization=organization, user_ids=result.members)  # the badges those points reach
     return result
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from advocacy.tenancy.models import Membership
 
-from .caching import board_cache
-from .models import (
+from ..caching import board_cache
+from ..models import (
     DEFAULT_CLICKS_PER_SHARE_PER_DAY,
     DEFAULT_DAILY_CAP,
     DEFAULT_POINTS,

@@ -260,10 +260,11 @@ def _pull_mastodon(organization, account: ConnectedAccount, run) -> int:
     # the token first (a revoked one is a 401 here, where public reads might still answer), and the profile's
     # name and followers while we are at it
     info = client.verify()
+    changes = {"display_name": info.display_name[:255], "followers_count": info.followers_count}
+    if info.external_id != account.external_id:  # the token's account is the truth (a demo row starts without it)
+        changes["external_id"] = account.external_id = info.external_id
     with organization_scope(organization):
-        ConnectedAccount.objects.filter(organization=organization, pk=account.pk).update(
-            display_name=info.display_name[:255], followers_count=info.followers_count
-        )
+        ConnectedAccount.objects.filter(organization=organization, pk=account.pk).update(**changes)
     seen = 0
     pages = 0
     while account.cursor and pages < MAX_PAGES:

@@ -56,7 +56,7 @@ def test_mastodon_connect_through_oauth(org, employee, client_for, mastodon):
     assert account.state == ConnectedAccount.State.CONNECTED
     token = secrets.decrypt(account.access_token_encrypted)  # the token the instance issued, kept encrypted
     assert token and token not in account.access_token_encrypted
-    assert mastodon.as_("alice").account_verify_credentials()["id"]  # noqa: the sandbox still knows alice
+    assert mastodon.as_("alice").account_verify_credentials()["id"]  # the sandbox still knows alice
     text = finished.content.decode()
     assert f"@alice@{mastodon.host}" in text and "is connected" in text and token not in text
     assert pulls.account_pull(organization=org, account_id=account.pk).status == "succeeded"  # the token works

@@ -99,7 +99,8 @@ class MonitoringConfig(AppConfig):
             "monitoring.intake_tasks.rescore": "pulls",
             "monitoring.intake_tasks.maintain_snapshot_partitions": "rollups",
         },
-        seeders=("monitoring.demo.seed_rules",),
+        # the rules first; then the demo employees' accounts on the `make run` Mastodon sandbox
+        seeders=("monitoring.demo.seed_rules", "monitoring.demo_accounts.seed"),
     )
 
     def ready(self):

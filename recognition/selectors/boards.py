@@ -192,6 +192,26 @@ def board_preference(*, organization, user) -> str:
     return row or BoardPreference.Visibility.SHOWN
 
 
+def board_visibility(*, organization, user_ids) -> dict[int, str]:
+    """How each of these members chose to appear on the boards (shown, anonymous, hidden): for other apps that
+    name members (analytics' top sharers)."""
+    chosen = dict(
+        BoardPreference.objects.filter(organization=organization, user_id__in=list(user_ids)).values_list(
+            "user_id", "visibility"
+        )
+    )
+    return {user_id: chosen.get(user_id, BoardPreference.Visibility.SHOWN) for user_id in user_ids}
+
+
+def points_by_day(*, organization, user, start, end) -> dict:
+    """The member's net points per day of [start, end] (days without points left out), from the rollup."""
+    return dict(
+        PointsDaily.objects.filter(organization=organization, user=user, day__gte=start, day__lte=end).values_list(
+            "day", "points"
+        )
+    )
+
+
 def own_points(*, organization, user, today=None) -> dict[str, int]:
     """The member's points per period, from the rollups."""
     today = today or timezone.localdate()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .api import MentionViewSet, PostViewSet, RuleViewSet
 
@@ -16,4 +16,5 @@ urlpatterns = [
         RuleViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
         name="monitoring-api-rule-detail",
     ),
+    path("", include("monitoring.accounts_api_urls")),  # the member's own connected accounts
 ]

@@ -67,7 +67,11 @@ def request_keys(request, organization, user_id: int, subpath: str) -> list[str]
     feedback rounds to answer); on a version's acknowledgement report, its summary."""
     if subpath == "":
         scope = (organization.pk,)
-        return [*pending_cache.keys(scope, user_id), *pending_cache.keys(scope, user_id, "rounds")]
+        return [
+            *pending_cache.keys(scope, user_id),
+            *pending_cache.keys(scope, user_id, "rounds"),
+            *onboarding_cache.keys(scope, user_id),
+        ]
     report = REPORT_PATH.fullmatch(subpath)
     if report and len(report["version_id"]) < 12:
         return report_summary_keys(organization.pk, int(report["version_id"]))
@@ -80,4 +84,17 @@ training_report_cache = Cached(
     scope=("organization",),
     ttl=REPORT_TTL,
     on=[*_TRAINING_ON, *_ON[len(_POLICY_MODELS) :]],
+)
+
+# a new member's onboarding checklist (policies, the starter course, a connected account, a first share), per member
+onboarding_cache = Cached(
+    "policies.onboarding",
+    scope=("organization",),
+    ttl=300,
+    on=[
+        *_ON,
+        *_TRAINING_ON,
+        On("content_library.Share", scope=("organization_id",)),
+        On("monitoring.ConnectedAccount", scope=("organization_id",)),
+    ],
 )

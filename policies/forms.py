@@ -31,6 +31,13 @@ class PolicyForm(forms.Form):
         label="Periodic refresh (months)",
         help_text="Leave empty to ask once; otherwise people acknowledge again after this many months.",
     )
+    review_months = forms.IntegerField(
+        min_value=1,
+        max_value=60,
+        required=False,
+        label="Review every (months)",
+        help_text="Leave empty for the organization's default (Policy settings).",
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +145,25 @@ class SettingsForm(forms.Form):
         label="Remind pending people every (days)",
         help_text="0 turns scheduled reminders off. Overdue reminders are always sent once.",
     )
+    review_months = forms.IntegerField(
+        min_value=1,
+        max_value=60,
+        required=False,
+        label="Review policies every (months)",
+        help_text="The default for policies without an interval of their own (empty: a year).",
+    )
+    onboarding_steps = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="New members' onboarding checklist",
+        help_text="Shown on a new member's home page for their first 60 days, until every step is done.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .selectors.onboarding import STEPS
+
+        super().__init__(*args, **kwargs)
+        self.fields["onboarding_steps"].choices = list(STEPS.items())
 
 
 class PolicyReviewForm(forms.Form):

@@ -16,10 +16,20 @@ def _add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
+REVIEW_MONTHS_SETTING = "policy_review_months"
+
+
+def organization_review_months(organization) -> int:
+    """The organization's default review interval (policies settings), a year unless HR changed it."""
+    value = (organization.settings or {}).get(REVIEW_MONTHS_SETTING)
+    return int(value) if value else DEFAULT_REVIEW_MONTHS
+
+
 def review_interval_months(*, organization, policy: Policy) -> int:
-    """How many months a review lasts. The organization and the policy have no interval of their own yet,
-    so every review, like every publication, sets the next one a year ahead unless HR chooses a date."""
-    return DEFAULT_REVIEW_MONTHS
+    """How many months a review lasts: the policy's own interval, else the organization's default (a year
+    unless HR changed it). Every review, like every publication, sets the next one that far ahead unless HR
+    chooses a date."""
+    return policy.review_months or organization_review_months(organization)
 
 
 def default_next_review(*, organization, policy: Policy, today: date | None = None) -> date:

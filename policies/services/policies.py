@@ -55,6 +55,7 @@ def policy_create(
     audience_all: bool = True,
     team_ids=(),
     refresh_months: int | None = None,
+    review_months: int | None = None,
     body_markdown: str = "",
 ) -> Policy:
     title, team_ids = _clean_policy_fields(
@@ -75,6 +76,7 @@ def policy_create(
         owner=owner or actor,
         audience_all=audience_all,
         refresh_months=refresh_months,
+        review_months=_review_months(review_months),
         created_by=actor,
     )
     _set_teams(organization, policy, [] if audience_all else team_ids)
@@ -83,6 +85,12 @@ def policy_create(
     )
     audit_record(organization=organization, actor=actor, action="policy.created", target=policy, data={"kind": kind})
     return policy
+
+
+def _review_months(value) -> int | None:
+    if value is not None and not 1 <= int(value) <= 60:
+        raise ValidationError({"review_months": ["Review every 1 to 60 months (empty: the organization's default)."]})
+    return value
 
 
 def _set_teams(organization, policy, team_ids):
@@ -108,6 +116,7 @@ def policy_update(
     audience_all: bool = True,
     team_ids=(),
     refresh_months: int | None = None,
+    review_months: int | None = None,
     review_due_on: date | None = None,
 ) -> Policy:
     title, team_ids = _clean_policy_fields(
@@ -133,6 +142,7 @@ def policy_update(
     policy.title, policy.kind, policy.summary = title, kind, (summary or "").strip()
     policy.owner, policy.audience_all, policy.refresh_months = owner, audience_all, refresh_months
     policy.review_due_on = review_due_on
+    policy.review_months = _review_months(review_months)
     policy.save()
     _set_teams(organization, policy, [] if audience_all else team_ids)
     audit_record(
@@ -172,16 +182,37 @@ def policy_restore(*, organization, actor, policy: Policy) -> Policy:
 
 @transaction.atomic
 def policy_settings_update(
-    *, organization, actor, require_ack_to_share: bool, reminder_days: int, require_review: bool
+    *,
+    organization,
+    actor,
+    require_ack_to_share: bool,
+    reminder_days: int,
+    require_review: bool,
+    review_months: int | None = None,
+    onboarding_steps: list[str] | None = None,
 ) -> Organization:
+    from ..selectors.onboarding import DEFAULT_STEPS, ONBOARDING_STEPS_SETTING
+    from ..selectors.reviews import REVIEW_MONTHS_SETTING
+
+    errors = {}
     if not 0 <= int(reminder_days) <= 90:
-        raise ValidationError({"reminder_days": ["Remind every 1 to 90 days (0 turns scheduled reminders off)."]})
+        errors["reminder_days"] = ["Remind every 1 to 90 days (0 turns scheduled reminders off)."]
+    if review_months is not None and not 1 <= int(review_months) <= 60:
+        errors["review_months"] = ["Review every 1 to 60 months."]
+    if onboarding_steps is not None and not set(onboarding_steps) <= set(DEFAULT_STEPS):
+        errors["onboarding_steps"] = ["Choose steps from the list."]
+    if errors:
+        raise ValidationError(errors)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     values = {
         selectors.SHARE_GATE_SETTING: bool(require_ack_to_share),
         selectors.REMINDER_DAYS_SETTING: int(reminder_days),
         "policy_require_review": bool(require_review),
     }
+    if review_months is not None:
+        values[REVIEW_MONTHS_SETTING] = int(review_months)
+    if onboarding_steps is not None:
+        values[ONBOARDING_STEPS_SETTING] = [key for key in DEFAULT_STEPS if key in onboarding_steps]
     before = {k: (org.settings or {}).get(k) for k in values}
     org.settings = {**(org.settings or {}), **values}
     org.save(update_fields=["settings"])

@@ -16,7 +16,7 @@ from advocacy.tenancy.models import Membership
 
 from .. import selectors
 from ..markup import MAX_MARKDOWN, parse_quiz, removal_notice, render_markdown, sha256_of
-from ..models import DEFAULT_REVIEW_MONTHS, Policy, PolicyVersion, VersionReview
+from ..models import Policy, PolicyVersion, VersionReview
 from .common import add_months, mail_on_commit, org_url
 
 # queued by name: the task module imports the services
@@ -279,7 +279,9 @@ def _make_current(organization, version: PolicyVersion, policy: Policy, *, revie
             status=PolicyVersion.Status.SUPERSEDED
         )
     policy.current_version = version
-    policy.review_due_on = review_due_on or add_months(today, DEFAULT_REVIEW_MONTHS)
+    policy.review_due_on = review_due_on or add_months(
+        today, selectors.review_interval_months(organization=organization, policy=policy)
+    )
     if version.title != policy.title:
         policy.title = version.title
     policy.save(update_fields=["current_version", "review_due_on", "title", "updated_at"])

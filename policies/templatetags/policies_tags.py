@@ -3,6 +3,7 @@ from django import template
 from policies.selectors import (
     acknowledgement_state,
     is_review_overdue,
+    onboarding,
     open_rounds_for_member_cached,
     pending_for_member_cached,
 )
@@ -31,6 +32,17 @@ def feedback_rounds_to_answer(context):
         return []
     rounds = open_rounds_for_member_cached(organization=organization, user=request.user)
     return [r for r in rounds if not r["answered"]]
+
+
+@register.simple_tag(takes_context=True)
+def onboarding_checklist(context):
+    """A new member's onboarding steps (cached; nothing to read for members past onboarding)."""
+    request = context.get("request")
+    organization = getattr(request, "organization", None)
+    membership = getattr(request, "membership", None)
+    if organization is None or membership is None or not membership.may("policies.view"):
+        return []
+    return onboarding.onboarding_checklist(organization=organization, membership=membership)
 
 
 @register.inclusion_tag("policies/_ack_status.html")

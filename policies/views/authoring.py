@@ -36,6 +36,7 @@ def _policy_form_values(form):
         "audience_all": data["audience_all"],
         "team_ids": [t.pk for t in data.get("teams") or []],
         "refresh_months": data.get("refresh_months"),
+        "review_months": data.get("review_months"),
     }
 
 
@@ -68,6 +69,7 @@ def policy_edit(request, policy_id):
         "audience_all": "1" if policy.audience_all else "0",
         "teams": selectors.audience_team_ids(organization=organization, policy=policy),
         "refresh_months": policy.refresh_months,
+        "review_months": policy.review_months,
         "review_due_on": policy.review_due_on,
     }
     form = PolicySettingsForm(request.POST or None, organization=organization, initial=initial)

@@ -9,6 +9,7 @@ from advocacy.tenancy.decorators import org_view
 
 from .. import selectors, services
 from ..forms import SettingsForm
+from ..selectors.onboarding import onboarding_steps
 from .common import add_errors, page_url
 
 # --- settings --------------------------------------------------------------------------------------------
@@ -22,6 +23,8 @@ def policy_settings(request):
         "require_ack_to_share": selectors.share_gate_enabled(organization),
         "require_review": services.require_review(organization),
         "reminder_days": selectors.reminder_days(organization),
+        "review_months": selectors.reviews.organization_review_months(organization),
+        "onboarding_steps": onboarding_steps(organization),
     }
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

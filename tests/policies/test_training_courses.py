@@ -221,3 +221,35 @@ def test_completion_report_counts_by_team(org):
     with organization_scope(org):
         overdue = list(selectors.course_report_people(organization=org, course=course, status="overdue"))
     assert [row[1] for row in overdue] == [people[0].email]
+
+
+def test_review_interval_comes_from_the_policy_then_the_organization(org, hr, client_for):
+    from policies.selectors.reviews import review_interval_months
+    from tests.policies.factories import make_policy
+
+    policy = make_policy(org, actor=hr)
+    assert review_interval_months(organization=org, policy=policy) == 12
+    response = client_for(hr).post(
+        f"/o/{org.slug}/policies/settings/",
+        {"reminder_days": 7, "review_months": 6, "onboarding_steps": ["policies", "course"]},
+    )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert review_interval_months(organization=org, policy=policy) == 6
+    policy.review_months = 3
+    assert review_interval_months(organization=org, policy=policy) == 3
+    from policies.selectors.onboarding import onboarding_steps
+
+    assert onboarding_steps(org) == ["policies", "course"]
+
+
+def test_a_new_member_sees_the_onboarding_checklist_until_it_is_done(org, employee, client_for):
+    course = published_course(org, assign_new_members=True, quiz="")
+    client = client_for(employee)
+    home = client.get(f"/o/{org.slug}/").content.decode()
+    assert "Getting started" in home and "Complete the starter course" in home
+    with organization_scope(org):
+        for index in range(3):
+            services.lesson_complete(organization=org, actor=employee, course=course, index=index)
+    home = client.get(f"/o/{org.slug}/").content.decode()
+    assert '<s class="muted">Complete the starter course</s>' in home

@@ -1,0 +1,21 @@
+"""Signal wiring (apps.ready): the intake's engagement snapshots and, once the review queue sends them, its
+virality trigger and decisions. The receivers themselves are services (services/receivers.py)."""
+
+import importlib
+
+from monitoring.signals import engagement_pulled
+
+from .services import receivers
+
+REVIEW_SIGNALS = "monitoring.review.signals"
+
+
+def connect() -> None:
+    engagement_pulled.connect(receivers.on_engagement_pulled, dispatch_uid="incidents.engagement_pulled")
+    try:
+        review = importlib.import_module(REVIEW_SIGNALS)
+    except ImportError:
+        return
+    viral = getattr(review, "item_went_viral", None)
+    if viral is not None:
+        viral.connect(receivers.on_item_went_viral, dispatch_uid="incidents.item_went_viral")

@@ -1,0 +1,138 @@
+"""What incidents hear from the rest of monitoring: engagement snapshots of an incident's post as pulls store
+them (monitoring.signals.engagement_pulled), the review queue's virality trigger and its decisions on a linked
+item (monitoring.review.signals). Receivers load what they need in bulk and write each timeline entry once
+(a key per snapshot or decision: a replayed signal adds nothing)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from advocacy.tenancy.context import organization_scope
+
+from ..models import Incident, Severity, TimelineEntry
+
+log = logging.getLogger("advocacy.incidents")
+
+
+def _counts_text(snapshot, previous: dict | None) -> str:
+    counts = {
+        "likes": snapshot.likes,
+        "reposts": snapshot.reposts,
+        "replies": snapshot.replies,
+        "quotes": snapshot.quotes,
+    }
+    text = _("%(likes)s likes, %(reposts)s reposts, %(replies)s replies, %(quotes)s quotes") % counts
+    if previous:
+        grown = sum(counts.values()) - sum(previous.get(k, 0) for k in counts)
+        text += _(" (%(sign)s%(n)s since the previous pull)") % {"sign": "+" if grown >= 0 else "", "n": grown}
+    return text
+
+
+def engagement_recorded(*, organization, post_ids: list[int], run_id: int) -> int:
+    """Add the run's engagement snapshot of each post that has an incident not yet reviewed to its timeline."""
+    from monitoring.models import EngagementSnapshot
+
+    with organization_scope(organization):
+        incidents = list(
+            Incident.objects.filter(organization=organization, post_id__in=post_ids)
+            .exclude(state=Incident.State.REVIEWED)
+            .only("pk", "post_id")
+        )
+        if not incidents:
+            return 0
+        snapshots = {
+            s.post_id: s
+            for s in EngagementSnapshot.objects.filter(
+                organization=organization, run_id=run_id, post_id__in=[i.post_id for i in incidents]
+            )
+        }
+        previous = {}
+        for entry in TimelineEntry.objects.filter(
+            organization=organization, incident__in=incidents, kind=TimelineEntry.Kind.ENGAGEMENT
+        ).order_by("incident_id", "at", "id"):
+            previous[entry.incident_id] = entry.data
+        entries = [
+            TimelineEntry(
+                organization=organization,
+                incident=incident,
+                kind=TimelineEntry.Kind.ENGAGEMENT,
+                at=snapshots[incident.post_id].taken_at,
+                text=_counts_text(snapshots[incident.post_id], previous.get(incident.pk)),
+                data={k: getattr(snapshots[incident.post_id], k) for k in ("likes", "reposts", "replies", "quotes")},
+                key=f"snapshot:{snapshots[incident.post_id].pk}",
+            )
+            for incident in incidents
+            if incident.post_id in snapshots
+        ]
+        TimelineEntry.objects.bulk_create(entries, ignore_conflicts=True)
+        return len(entries)
+
+
+def on_engagement_pulled(sender, organization, post_ids, run_id, **kwargs):
+    engagement_recorded(organization=organization, post_ids=list(post_ids), run_id=run_id)
+
+
+def viral_item_open(*, organization, item_id: int, severity: str = Severity.HIGH, growth: int | None = None):
+    """The virality trigger: an incident for the item (joined when one is already in progress for its post)."""
+    from ..review_link import linked_item
+    from . import incidents
+
+    with organization_scope(organization):
+        item = linked_item(organization, item_id)
+        title = _("Going viral: %(post)s") % {"post": item.title or _("review item #%(id)s") % {"id": item_id}}
+        summary = _("The post's engagement grew faster than the organization's virality threshold between two pulls.")
+        if growth is not None:
+            summary += " " + _("Growth since the previous pull: %(n)s.") % {"n": growth}
+        incident, created = incidents.incident_declare(
+            organization=organization,
+            actor=None,
+            title=title[:200],
+            severity=severity,
+            summary=summary,
+            item_id=item.id,
+            post_id=item.post_id,
+            source=Incident.Source.VIRALITY,
+        )
+        if not created:
+            TimelineEntry.objects.bulk_create(
+                [
+                    TimelineEntry(
+                        organization=organization,
+                        incident=incident,
+                        kind=TimelineEntry.Kind.ENGAGEMENT,
+                        text=_("The virality trigger fired again for this post."),
+                        data={"growth": growth},
+                    )
+                ]
+            )
+        return incident, created
+
+
+def on_item_went_viral(sender, organization, item_id=None, **kwargs):
+    def run():
+        viral_item_open(organization=organization, item_id=item_id, growth=kwargs.get("growth"))
+
+    transaction.on_commit(run, robust=True)
+
+
+def decision_recorded(*, organization, item_id: int, decision_id, text: str) -> int:
+    """A decision on a review item, on the timeline of each incident linked to it."""
+    with organization_scope(organization):
+        incidents = list(Incident.objects.filter(organization=organization, review_item_id=item_id).only("pk"))
+        TimelineEntry.objects.bulk_create(
+            [
+                TimelineEntry(
+                    organization=organization,
+                    incident=incident,
+                    kind=TimelineEntry.Kind.DECISION,
+                    text=text[:2000],
+                    key=f"decision:{decision_id}",
+                )
+                for incident in incidents
+            ],
+            ignore_conflicts=True,
+        )
+        return len(incidents)

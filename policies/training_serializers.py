@@ -2,6 +2,8 @@
 feedback rounds' API."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from advocacy.api.serializers import OrganizationTeamField
@@ -35,6 +37,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
     course = serializers.IntegerField(source="course_id", read_only=True)
     course_title = serializers.CharField(source="course.title", read_only=True)
     completed = serializers.SerializerMethodField()
+    source = serializers.CharField(
+        read_only=True, help_text="How it was assigned: everyone, team, person, new_member, refresher, moderation."
+    )
 
     class Meta:
         model = CourseAssignment
@@ -55,6 +60,7 @@ class CompletionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class OrganizationMemberField(serializers.PrimaryKeyRelatedField):
     """A user id that must be an active member of the organization in the URL."""
 

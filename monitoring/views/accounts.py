@@ -7,6 +7,8 @@ state kept in their session."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -102,7 +104,13 @@ def mastodon_start(request):
             _form_errors(form, exc)
         else:
             request.session[SESSION_KEY] = {"state": state, "instance": instance, "org": request.organization.slug}
-            return HttpResponseRedirect(url)
+            # a page with a link rather than a redirect: the site's CSP (form-action 'self') stops a form's
+            # redirect to another site, and the member sees where they are going before they go
+            return render(
+                request,
+                "monitoring/accounts/continue.html",
+                {"authorize_url": url, "instance_host": urlsplit(instance).netloc},
+            )
     return _render(request, mastodon_form=form, status=400)
 
 

@@ -42,9 +42,11 @@ def test_the_page_says_what_is_read_and_about_linkedin_and_x(org, employee, clie
 def test_mastodon_connect_through_oauth(org, employee, client_for, mastodon):
     client = client_for(employee)
     started = client.post(f"{page(org)}mastodon/", {"instance": mastodon.base_url})
-    assert started.status_code == 302 and started["Location"].startswith(mastodon.base_url + "/oauth/authorize")
+    assert started.status_code == 200 and f"Continue to {mastodon.host}" in started.content.decode()
+    authorize = started.context["authorize_url"]
+    assert authorize.startswith(mastodon.base_url + "/oauth/authorize")
     assert MastodonApp.objects.filter(base_url=mastodon.base_url).count() == 1
-    back = mastodon.approve(started["Location"], "alice")  # the member allows access on their instance
+    back = mastodon.approve(authorize, "alice")  # the member allows access on their instance
     assert urlsplit(back).path == "/monitoring/mastodon/return/"
     onward = client.get(urlsplit(back).path + "?" + urlsplit(back).query)
     assert onward.status_code == 302 and onward["Location"].startswith(
@@ -70,7 +72,7 @@ def test_mastodon_connect_through_oauth(org, employee, client_for, mastodon):
 def test_a_callback_with_another_state_connects_nothing(org, employee, client_for, mastodon):
     client = client_for(employee)
     started = client.post(f"{page(org)}mastodon/", {"instance": mastodon.base_url})
-    back = mastodon.approve(started["Location"], "alice").replace("state=", "state=forged")
+    back = mastodon.approve(started.context["authorize_url"], "alice").replace("state=", "state=forged")
     response = client.get(f"{page(org)}mastodon/callback/?{urlsplit(back).query}", follow=True)
     assert "did not start here" in response.content.decode()
     assert accounts_of(org) == []

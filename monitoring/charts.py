@@ -71,7 +71,7 @@ def trend_chart(days) -> Chart:
             point = (round(x + step / 2, 1), round(_y_of(day.average), 1))
             points.append(point)
             chart.dots.append((*point, f"{label}: average sentiment {day.average:+.2f}"))
-        if n in (0, len(days) - 1) or n % 7 == 0:
+        if (len(days) - 1 - n) % 7 == 0:  # every week back from today
             chart.labels.append((round(x + step / 2, 1), label))
     chart.line = " ".join(f"{x},{y}" for x, y in points)
     return chart

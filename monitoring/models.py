@@ -201,7 +201,6 @@ class Post(Scored, TenantModel):
             models.Index(fields=["organization", "user", "-posted_at"], name="post_org_user_posted"),
             models.Index(fields=["organization", "account", "-posted_at"], name="post_org_account_posted"),
             models.Index(fields=["organization", "share"], name="post_org_share"),
-            models.Index(fields=["organization", "lexicon_version"], name="post_org_lexicon"),
         ]
 
     def __str__(self):
@@ -263,7 +262,6 @@ class Mention(Scored, TenantModel):
         ]
         indexes = [
             models.Index(fields=["organization", "-posted_at"], name="mention_org_posted"),
-            models.Index(fields=["organization", "lexicon_version"], name="mention_org_lexicon"),
         ]
 
     def __str__(self):

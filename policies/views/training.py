@@ -28,7 +28,9 @@ def training_home(request):
         "today": today,
         "completions": list(selectors.completions_of(organization=organization, user=user)[:20]),
         "available": list(selectors.available_courses(organization=organization, user=user)),
-        "workshops": list(selectors.upcoming_workshops(organization=organization, user=user)[:10]),
+        "workshops": selectors.training.with_local_times(
+            selectors.upcoming_workshops(organization=organization, user=user)[:10]
+        ),
         "checkins": services.open_checkins_for_member(organization=organization, user=user),
     }
     return render(request, "policies/training/home.html", context)

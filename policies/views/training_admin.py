@@ -38,7 +38,9 @@ def training_admin(request):
     context = {
         "tab": tab,
         "courses": list(selectors.course_list_for_staff(organization=organization, status=tab)),
-        "workshops": list(selectors.upcoming_workshops(organization=organization, include_past_days=14)[:20]),
+        "workshops": selectors.training.with_local_times(
+            selectors.upcoming_workshops(organization=organization, include_past_days=14)[:20]
+        ),
         "checkins": list(selectors.checkin_list(organization=organization)[:20]),
     }
     return render(request, "policies/training/admin.html", context)

@@ -39,7 +39,8 @@ def workshop_detail(request, workshop_id):
     taken = services.workshops.seats_taken(organization, workshop)
     context = {
         "workshop": workshop,
-        "local_start": workshop.starts_at.astimezone(ZoneInfo(workshop.time_zone)),
+        # naive wall-clock time in the workshop's zone: templates would convert an aware one to the site's zone
+        "local_start": workshop.starts_at.astimezone(ZoneInfo(workshop.time_zone)).replace(tzinfo=None),
         "registration": registration,
         "registered": registration is not None and registration.status == WorkshopRegistration.Status.REGISTERED,
         "taken": taken,
@@ -156,13 +157,13 @@ def workshop_create(request):
 
 def _manage_context(request, workshop, form=None):
     organization = request.organization
-    local = workshop.starts_at.astimezone(ZoneInfo(workshop.time_zone))
+    local = workshop.starts_at.astimezone(ZoneInfo(workshop.time_zone)).replace(tzinfo=None)
     form = form or WorkshopForm(
         organization=organization,
         initial={
             "title": workshop.title,
             "description": workshop.description,
-            "starts_at": local.replace(tzinfo=None),
+            "starts_at": local,
             "time_zone": workshop.time_zone,
             "duration_minutes": workshop.duration_minutes,
             "location": workshop.location,

@@ -248,3 +248,10 @@ def test_checkin_answers_are_summarized_only_for_five_people(org, hr, client_for
     assert "5 answers" in page and "idea 1" in page and people[0].email not in page
     again = client_for(people[0]).post(f"{base(org)}/check-ins/{checkin.pk}/", {"a0": "1"})
     assert again.status_code == 400 and "already answered" in again.content.decode()
+
+
+def test_workshop_times_show_in_the_workshop_time_zone(org, employee, hr, client_for):
+    workshop = make_workshop(org, actor=hr)  # 10:00 in Paris
+    client = client_for(employee)
+    assert ", 10:00" in client.get(f"{base(org)}/workshops/{workshop.pk}/").content.decode()
+    assert ", 10:00" in client.get(f"{base(org)}/").content.decode()

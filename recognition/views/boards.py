@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advocacy.tenancy.decorators import org_view
 from advocacy.tenancy.selectors import get_team_for_org, team_list
 
-from . import selectors, services
-from .forms import SettingsForm
-from .models import BoardPreference
+from .. import selectors, services
+from ..forms import SettingsForm
+from ..models import BoardPreference
 
 
 def _board_url(request, **query) -> str:
@@ -49,6 +49,7 @@ def board(request):
         "visibility": selectors.board_preference(organization=organization, user=request.user),
         "visibility_choices": BoardPreference.Visibility.choices,
         "may_manage": request.membership.may("recognition.manage"),
+        "notices": selectors.unseen_badges(organization=organization, user=request.user),
     }
     if config.leaderboards_enabled:
         context["board"] = selectors.leaderboard(

@@ -84,7 +84,7 @@ def test_the_queue_kinds_are_declared_and_default_is_the_default():
 
 def test_the_docs_name_a_queue_for_every_kind_of_work():
     table = documented()
-    assert set(table.values()) >= {"default", "rollups", "mail"}  # pulls: the monitoring issue's tasks, to come
+    assert set(table.values()) >= {"default", "rollups", "mail", "pulls"}
     assert table["content_library.tasks.flush_org_clicks"] == "rollups"
 
 
@@ -146,14 +146,14 @@ def registration_of_audit():
 
 
 def test_a_new_app_routes_its_tasks_from_its_own_registration(registration_of_audit):
-    assert routed("monitoring.tasks.pull_account") == "default"
-    registration_of_audit(task_queues={"monitoring.tasks.*": "pulls", "monitoring.tasks.send_mail_alerts": "default"})
-    assert routed("monitoring.tasks.pull_account") == "pulls"  # a pattern
-    assert routed("monitoring.tasks.send_mail_alerts") == "default"  # an exact name wins, over the mail rule too
+    assert routed("newsletter.tasks.pull_feeds") == "default"
+    registration_of_audit(task_queues={"newsletter.tasks.*": "pulls", "newsletter.tasks.send_mail_alerts": "default"})
+    assert routed("newsletter.tasks.pull_feeds") == "pulls"  # a pattern
+    assert routed("newsletter.tasks.send_mail_alerts") == "default"  # an exact name wins, over the mail rule too
 
 
 def test_a_route_to_an_unknown_queue_is_a_clear_error(registration_of_audit):
-    registration_of_audit(task_queues={"monitoring.tasks.*": "pull"})
+    registration_of_audit(task_queues={"newsletter.tasks.*": "pull"})
     with pytest.raises(ImproperlyConfigured, match="name no queue of"):
         registry.task_queue_rules()
 

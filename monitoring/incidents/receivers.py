@@ -16,6 +16,11 @@ def connect() -> None:
         review = importlib.import_module(REVIEW_SIGNALS)
     except ImportError:
         return
-    viral = getattr(review, "item_went_viral", None)
-    if viral is not None:
-        viral.connect(receivers.on_item_went_viral, dispatch_uid="incidents.item_went_viral")
+    for name, receiver in (
+        ("item_went_viral", receivers.on_item_went_viral),
+        ("item_decided", receivers.on_item_decided),
+        ("item_event", receivers.on_item_event),
+    ):
+        signal = getattr(review, name, None)
+        if signal is not None:
+            signal.connect(receiver, dispatch_uid=f"incidents.{name}")

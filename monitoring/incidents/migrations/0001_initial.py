@@ -460,6 +460,7 @@ class Migration(migrations.Migration):
                             ("note", "Note"),
                             ("message", "Message sent"),
                             ("decision", "Decision"),
+                            ("item", "Review item"),
                             ("engagement", "Engagement"),
                             ("responder", "Responders"),
                             ("review", "Review"),

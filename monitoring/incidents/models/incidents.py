@@ -161,6 +161,7 @@ class TimelineEntry(TenantModel):
         NOTE = "note", _("Note")
         MESSAGE = "message", _("Message sent")
         DECISION = "decision", _("Decision")
+        ITEM = "item", _("Review item")
         ENGAGEMENT = "engagement", _("Engagement")
         RESPONDER = "responder", _("Responders")
         REVIEW = "review", _("Review")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from advocacy.tenancy.context import organization_scope
@@ -111,28 +110,35 @@ def viral_item_open(*, organization, item_id: int, severity: str = Severity.HIGH
         return incident, created
 
 
-def on_item_went_viral(sender, organization, item_id=None, **kwargs):
-    def run():
-        viral_item_open(organization=organization, item_id=item_id, growth=kwargs.get("growth"))
-
-    transaction.on_commit(run, robust=True)
+def on_item_went_viral(sender, organization, item_id=None, growth=None, **kwargs):
+    """Sent by the review queue after its transaction committed, once per item and snapshot pair."""
+    viral_item_open(organization=organization, item_id=item_id, growth=growth)
 
 
-def decision_recorded(*, organization, item_id: int, decision_id, text: str) -> int:
-    """A decision on a review item, on the timeline of each incident linked to it."""
+def item_timeline_add(*, organization, item_id: int, kind: str, text: str, key: str = "") -> int:
+    """A line about a review item (a decision, a claim, an escalation, an appeal) on the timeline of each
+    incident linked to it; with a `key`, once."""
     with organization_scope(organization):
         incidents = list(Incident.objects.filter(organization=organization, review_item_id=item_id).only("pk"))
         TimelineEntry.objects.bulk_create(
             [
-                TimelineEntry(
-                    organization=organization,
-                    incident=incident,
-                    kind=TimelineEntry.Kind.DECISION,
-                    text=text[:2000],
-                    key=f"decision:{decision_id}",
-                )
+                TimelineEntry(organization=organization, incident=incident, kind=kind, text=text[:2000], key=key)
                 for incident in incidents
             ],
-            ignore_conflicts=True,
+            ignore_conflicts=bool(key),
         )
         return len(incidents)
+
+
+def on_item_decided(sender, organization, item_id=None, decision_id=None, text="", **kwargs):
+    item_timeline_add(
+        organization=organization,
+        item_id=item_id,
+        kind=TimelineEntry.Kind.DECISION,
+        text=text,
+        key=f"decision:{decision_id}",
+    )
+
+
+def on_item_event(sender, organization, item_id=None, text="", **kwargs):
+    item_timeline_add(organization=organization, item_id=item_id, kind=TimelineEntry.Kind.ITEM, text=text)

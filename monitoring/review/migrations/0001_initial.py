@@ -10,7 +10,6 @@ from django.db import migrations, models
 from advocacy.core.distribution import DistributeTables
 from advocacy.tenancy.rls import EnableRowLevelSecurity
 
-
 TABLES = (
     "reviewsettings",
     "reviewitem",

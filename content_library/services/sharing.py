@@ -67,7 +67,21 @@ def _cap_message(organization, user, cfg) -> str:
 
 
 def share_gate(organization, user):
-    """The policies app's gate: a member who must acknowledge the social-media policy first is told so."""
+    """The policies app's gate: a member who must acknowledge the social-media policy first is told so; and the
+    review queue's: a member whose sharing a moderator suspended is told until when (an overturned appeal lifts it)."""
+    from django.urls import reverse
+
+    from monitoring.review.selectors import sharing_suspension  # the review queue decides; content enforces
+    from policies.selectors import ShareGate
+
+    suspension = sharing_suspension(organization=organization, user=user)
+    if suspension is not None:
+        until = timezone.localtime(suspension.ends_at).strftime("%d %B %Y, %H:%M")
+        return ShareGate(
+            False,
+            reason=f"Your sharing is suspended until {until} after a review of one of your posts.",
+            url=reverse("review_my_record", kwargs={"org_slug": organization.slug}),
+        )
     return member_may_share(organization=organization, user=user)
 
 

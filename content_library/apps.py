@@ -78,7 +78,7 @@ class ContentLibraryConfig(AppConfig):
             ),
             NavItem(
                 "Content",
-                "Review queue",
+                "Suggestions to review",
                 "content_review",
                 "content.approve",
                 "inbox",

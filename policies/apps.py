@@ -105,6 +105,9 @@ class PoliciesConfig(AppConfig):
             "policies.tasks.run_training": "mail",
         },
         seeders=("policies.demo.seed", "policies.training_demo.seed"),
-        scale_steps=("policies.scale.generate_policy_acknowledgements",),
+        scale_steps=(
+            "policies.scale.generate_policy_acknowledgements",
+            "policies.training_scale.generate_course_completions",
+        ),
         url_kwargs="tests.policies.url_kwargs.MAKERS",
     )

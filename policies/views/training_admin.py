@@ -241,6 +241,25 @@ def _report_filters(request, summary):
     return {"team_id": team_id, "status": status if status in selectors.training.REPORT_STATUSES else ""}
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (from the cached report summary) instead of counting on every request."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+def _matching(summary, *, team_id, status) -> int:
+    """How many people the filters match, from the summary's counts (overall or the team's)."""
+    row = summary["totals"]
+    if team_id:
+        row = next((t for t in summary["teams"] if t["team_id"] == team_id), None)
+        if row is None:
+            return 0
+        row = {**row, "in_progress": row["assigned"] - row["completed"] - row["overdue"]}
+    return row[status] if status else row["assigned"]
+
+
 def _report_course(request, course_id) -> Course:
     course = selectors.get_course_for_org(request.organization, course_id)
     if course.current_version_id is None:
@@ -257,7 +276,8 @@ def course_report(request, course_id):
     summary = selectors.course_report_summary(organization=organization, course=course)
     filters = _report_filters(request, summary)
     people = selectors.course_report_people(organization=organization, course=course, **filters)
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = _CountedPaginator(people, PEOPLE_PER_PAGE, _matching(summary, **filters))
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
         {

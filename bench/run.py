@@ -53,6 +53,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import bench.targets_training  # noqa: E402,F401 - issue #15's target joins TARGETS
 from bench.report import BARE, BARE_END, BASELINE_END, print_table, verdicts  # noqa: E402
 from bench.targets import BASELINE, TARGETS  # noqa: E402
 

@@ -1,0 +1,29 @@
+"""Every read of analytics: the dashboard (figures, series, breakdowns), compliance, My impact. Callers import
+from here: `from analytics import selectors`."""
+
+from .compliance import acknowledgements, training
+from .dashboard import HEADLINES, change, dashboard, headlines
+from .figures import analytics_settings, emv
+from .impact import impact, standing
+from .periods import DEFAULT_PERIOD, PERIODS, Filters, default_filters, period_dates
+from .zone import local_today, organization_zone
+
+__all__ = [
+    "DEFAULT_PERIOD",
+    "HEADLINES",
+    "PERIODS",
+    "Filters",
+    "acknowledgements",
+    "analytics_settings",
+    "change",
+    "dashboard",
+    "default_filters",
+    "emv",
+    "headlines",
+    "impact",
+    "local_today",
+    "organization_zone",
+    "period_dates",
+    "standing",
+    "training",
+]

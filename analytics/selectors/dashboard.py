@@ -1,0 +1,68 @@
+"""The dashboard as one value: the headline figures of the period and the one before, the trend, the
+breakdowns. Cached per organization and filters through the one cache contract (caching.py)."""
+
+from __future__ import annotations
+
+from ..caching import dashboard_cache
+from . import breakdowns
+from .figures import active_members, analytics_settings, series, totals
+from .periods import Filters
+
+# (key, label, kind) of the headline figures; kind tells the template how to write the value
+HEADLINES = (
+    ("participation", "Participation", "percent"),
+    ("shares", "Shares", "count"),
+    ("clicks", "Human clicks", "count"),
+    ("ctr", "Clicks per share", "ratio"),
+    ("engagement", "Attributed engagement", "count"),
+    ("reach", "Estimated reach", "count"),
+    ("emv", "Earned media value", "money"),
+)
+
+
+def _compute(organization, f: Filters) -> dict:
+    config = analytics_settings(organization)
+    members = active_members(organization, f.team_id).count()
+    return {
+        "current": totals(organization, f, members=members, config=config),
+        "previous": totals(organization, f.previous(), members=members, config=config),
+        "series": series(organization, f),
+        "teams": breakdowns.by_team(organization, f),
+        "campaigns": breakdowns.by_campaign(organization, f),
+        "networks": breakdowns.by_network(organization, f),
+        "content": breakdowns.top_content(organization, f),
+        "unshared": breakdowns.unshared_content(organization, f),
+        "sharers": breakdowns.top_sharers(organization, f),
+        "config": {"cpm": config.cpm, "cpc": config.cpc, "currency": config.currency},
+    }
+
+
+def dashboard(*, organization, filters: Filters) -> dict:
+    return dashboard_cache.get_or_compute(
+        (organization.pk,), "v1", *filters.key(), compute=lambda: _compute(organization, filters)
+    )
+
+
+def change(current, previous) -> dict:
+    """How a figure moved: the difference and, when the previous value is not zero, the percentage."""
+    if current is None or previous is None:
+        return {"delta": None, "percent": None, "direction": "none"}
+    delta = current - previous
+    percent = round(100 * float(delta) / float(previous)) if previous else None
+    direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
+    return {"delta": delta, "percent": percent, "direction": direction}
+
+
+def headlines(data: dict) -> list[dict]:
+    current, previous = data["current"], data["previous"]
+    return [
+        {
+            "key": key,
+            "label": label,
+            "kind": kind,
+            "value": current[key],
+            "previous": previous[key],
+            "change": change(current[key], previous[key]),
+        }
+        for key, label, kind in HEADLINES
+    ]

@@ -1,0 +1,160 @@
+"""The API's input (the dashboard's filters) and outputs (figures, series, breakdowns, compliance, My impact)."""
+
+from rest_framework import serializers
+
+from content_library.networks import Network
+
+from .selectors.periods import PERIODS
+
+
+class FigureInput(serializers.Serializer):
+    """Documents the query string; FilterForm parses it (the same rules as the page)."""
+
+    period = serializers.ChoiceField(choices=list(PERIODS), required=False, help_text="7, 30, 90, quarter or custom.")
+    start = serializers.DateField(required=False, help_text="First day of a custom period.")
+    end = serializers.DateField(required=False, help_text="Last day of a custom period (today at the latest).")
+    team = serializers.IntegerField(required=False, help_text="A team of this organization.")
+    campaign = serializers.IntegerField(required=False, help_text="A campaign of this organization.")
+    network = serializers.ChoiceField(choices=Network.choices, required=False)
+
+
+class SentimentSerializer(serializers.Serializer):
+    positive = serializers.IntegerField()
+    neutral = serializers.IntegerField()
+    negative = serializers.IntegerField()
+    scored = serializers.IntegerField()
+    net = serializers.IntegerField(allow_null=True, help_text="(positive - negative) / scored x 100.")
+
+
+class TotalsSerializer(serializers.Serializer):
+    shares = serializers.IntegerField(help_text="Confirmed shares (exact).")
+    clicks = serializers.IntegerField(help_text="Human clicks on tracked links (exact; bots never counted).")
+    reach = serializers.IntegerField(help_text="Estimate: followers of the accounts that shared, per share.")
+    posts = serializers.IntegerField()
+    engagement = serializers.IntegerField(help_text="Likes, reposts, replies and quotes on posts carrying a share.")
+    sharers = serializers.IntegerField(help_text="Active members who shared.")
+    members = serializers.IntegerField(help_text="Active members (of the team, when filtered).")
+    participation = serializers.FloatField(allow_null=True, help_text="sharers / members, in percent.")
+    ctr = serializers.FloatField(allow_null=True, help_text="Human clicks per share.")
+    emv = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Estimate: reach/1000 x CPM + clicks x CPC."
+    )
+    post_sentiment = SentimentSerializer()
+    mentions = serializers.IntegerField()
+    mention_sentiment = SentimentSerializer()
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    previous_start = serializers.DateField()
+    previous_end = serializers.DateField()
+    team = serializers.IntegerField(allow_null=True)
+    campaign = serializers.IntegerField(allow_null=True)
+    network = serializers.CharField()
+
+
+class PricesSerializer(serializers.Serializer):
+    cpm = serializers.DecimalField(max_digits=8, decimal_places=2)
+    cpc = serializers.DecimalField(max_digits=8, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class FiguresSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    current = TotalsSerializer()
+    previous = TotalsSerializer()
+    prices = PricesSerializer()
+
+
+class PointSerializer(serializers.Serializer):
+    day = serializers.DateField(help_text="The day, or the Monday of the week for periods over 45 days.")
+    shares = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    sharers = serializers.IntegerField()
+    engagement = serializers.IntegerField()
+    reach = serializers.IntegerField()
+    mentions = serializers.IntegerField()
+
+
+class SeriesSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    by = serializers.ChoiceField(choices=["day", "week"])
+    points = PointSerializer(many=True)
+
+
+class BreakdownRowSerializer(serializers.Serializer):
+    id = serializers.CharField(allow_null=True, help_text="Team, campaign or content id, or the network.")
+    name = serializers.CharField()
+    shares = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    ctr = serializers.FloatField(allow_null=True)
+    engagement = serializers.IntegerField()
+    reach = serializers.IntegerField()
+
+
+class SharerSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text='"A colleague" for members who appear anonymously.')
+    shares = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    engagement = serializers.IntegerField()
+
+
+class BreakdownsSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    teams = BreakdownRowSerializer(many=True)
+    teams_without_shares = serializers.ListField(child=serializers.CharField())
+    campaigns = BreakdownRowSerializer(many=True)
+    networks = BreakdownRowSerializer(many=True)
+    content = BreakdownRowSerializer(many=True)
+    content_without_shares = serializers.ListField(child=serializers.CharField())
+    sharers = SharerSerializer(many=True)
+
+
+class PolicyComplianceSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    version = serializers.IntegerField()
+    total = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class CourseCompletionSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    assigned = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class ComplianceSerializer(serializers.Serializer):
+    acknowledged_percent = serializers.FloatField(allow_null=True)
+    policies = PolicyComplianceSerializer(many=True)
+    training_percent = serializers.FloatField(allow_null=True)
+    courses = CourseCompletionSerializer(many=True)
+
+
+class ImpactTotalsSerializer(serializers.Serializer):
+    shares = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    engagement = serializers.IntegerField()
+    reach = serializers.IntegerField()
+    posts = serializers.IntegerField()
+    ctr = serializers.FloatField(allow_null=True)
+
+
+class ImpactPointSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    shares = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    engagement = serializers.IntegerField()
+    points = serializers.IntegerField()
+
+
+class ImpactSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    current = ImpactTotalsSerializer()
+    previous = ImpactTotalsSerializer()
+    points = ImpactPointSerializer(many=True)

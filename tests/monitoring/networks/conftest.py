@@ -4,4 +4,6 @@ from tests.monitoring.servers.fixtures import (  # noqa: F401
     loopback,
     mastodon,
     mastodon_server,
+    x,
+    x_server,
 )

@@ -3,7 +3,7 @@ once per session on a free port of 127.0.0.1 and is reset before each test that 
 
 import pytest
 
-from . import bluesky_appview, mastodon_sandbox
+from . import bluesky_appview, mastodon_sandbox, x_api
 
 
 @pytest.fixture
@@ -40,3 +40,18 @@ def bluesky(bluesky_server, loopback, settings):
     settings.BLUESKY_APPVIEW_URL = bluesky_server.base_url
     yield bluesky_server.appview
     assert bluesky_server.appview.errors == []
+
+
+@pytest.fixture(scope="session")
+def x_server():
+    server = x_api.Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def x(x_server, loopback, settings):
+    """The local X API, empty, as the adapter's API address."""
+    x_server.api.reset()
+    settings.X_API_URL = x_server.base_url
+    return x_server.api

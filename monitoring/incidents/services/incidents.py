@@ -149,6 +149,10 @@ def incident_declare(
                 post_id=post_id,
             )
             _declared_record(organization, actor, incident)
+            if incident.post_id:
+                from .receivers import engagement_backfill
+
+                engagement_backfill(organization=organization, incident=incident)
     except IntegrityError:  # declared at the same moment by someone (or something) else: join theirs
         existing = _active_for(organization, post_id=post_id, item_id=item_id)
         if existing is None:

@@ -30,8 +30,24 @@ def _counts_text(snapshot, previous: dict | None) -> str:
     return text
 
 
+COUNTS = ("likes", "reposts", "replies", "quotes")
+
+
+def _entry(organization, incident_id: int, snapshot, previous: dict | None) -> TimelineEntry:
+    return TimelineEntry(
+        organization=organization,
+        incident_id=incident_id,
+        kind=TimelineEntry.Kind.ENGAGEMENT,
+        at=snapshot.taken_at,
+        text=_counts_text(snapshot, previous),
+        data={k: getattr(snapshot, k) for k in COUNTS},
+        key=f"snapshot:{snapshot.pk}",
+    )
+
+
 def engagement_recorded(*, organization, post_ids: list[int], run_id: int) -> int:
-    """Add the run's engagement snapshot of each post that has an incident not yet reviewed to its timeline."""
+    """Add the run's engagement snapshot of each post that has an incident not yet reviewed to its timeline
+    (with the growth since the snapshot before it on that timeline)."""
     from monitoring.models import EngagementSnapshot
 
     with organization_scope(organization):
@@ -48,21 +64,17 @@ def engagement_recorded(*, organization, post_ids: list[int], run_id: int) -> in
                 organization=organization, run_id=run_id, post_id__in=[i.post_id for i in incidents]
             )
         }
-        previous = {}
-        for entry in TimelineEntry.objects.filter(
-            organization=organization, incident__in=incidents, kind=TimelineEntry.Kind.ENGAGEMENT
-        ).order_by("incident_id", "at", "id"):
-            previous[entry.incident_id] = entry.data
-        entries = [
-            TimelineEntry(
-                organization=organization,
-                incident=incident,
-                kind=TimelineEntry.Kind.ENGAGEMENT,
-                at=snapshots[incident.post_id].taken_at,
-                text=_counts_text(snapshots[incident.post_id], previous.get(incident.pk)),
-                data={k: getattr(snapshots[incident.post_id], k) for k in ("likes", "reposts", "replies", "quotes")},
-                key=f"snapshot:{snapshots[incident.post_id].pk}",
+        previous = {
+            entry.incident_id: entry.data
+            for entry in TimelineEntry.objects.filter(
+                organization=organization, incident__in=incidents, kind=TimelineEntry.Kind.ENGAGEMENT
             )
+            .exclude(data={})
+            .order_by("incident_id", "-at", "-id")
+            .distinct("incident_id")
+        }
+        entries = [
+            _entry(organization, incident.pk, snapshots[incident.post_id], previous.get(incident.pk))
             for incident in incidents
             if incident.post_id in snapshots
         ]
@@ -70,8 +82,31 @@ def engagement_recorded(*, organization, post_ids: list[int], run_id: int) -> in
         return len(entries)
 
 
-def on_engagement_pulled(sender, organization, post_ids, run_id, **kwargs):
-    engagement_recorded(organization=organization, post_ids=list(post_ids), run_id=run_id)
+def engagement_backfill(*, organization, incident: Incident, limit: int = 3) -> int:
+    """A new incident about a post starts its timeline with the post's latest engagement snapshots, so the
+    growth that led to it shows."""
+    from monitoring.models import EngagementSnapshot
+
+    if not incident.post_id:
+        return 0
+    snapshots = list(
+        EngagementSnapshot.objects.filter(organization=organization, post_id=incident.post_id).order_by(
+            "-taken_at", "-id"
+        )[:limit]
+    )[::-1]
+    entries, previous = [], None
+    for snapshot in snapshots:
+        entries.append(_entry(organization, incident.pk, snapshot, previous))
+        previous = entries[-1].data
+    TimelineEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    return len(entries)
+
+
+def on_engagement_pulled(sender, organization, post_ids, run_id=None, **kwargs):
+    try:
+        engagement_recorded(organization=organization, post_ids=list(post_ids), run_id=run_id)
+    except Exception:  # the intake's commit stands; a missed snapshot is only a missing timeline line
+        log.exception("incident timeline from engagement_pulled failed for organization %s", organization.pk)
 
 
 def viral_item_open(*, organization, item_id: int, severity: str = Severity.HIGH, growth: int | None = None):
@@ -112,7 +147,10 @@ def viral_item_open(*, organization, item_id: int, severity: str = Severity.HIGH
 
 def on_item_went_viral(sender, organization, item_id=None, growth=None, **kwargs):
     """Sent by the review queue after its transaction committed, once per item and snapshot pair."""
-    viral_item_open(organization=organization, item_id=item_id, growth=growth)
+    try:
+        viral_item_open(organization=organization, item_id=item_id, growth=growth)
+    except Exception:
+        log.exception("virality incident for item %s failed (organization %s)", item_id, organization.pk)
 
 
 def item_timeline_add(*, organization, item_id: int, kind: str, text: str, key: str = "") -> int:

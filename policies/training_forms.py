@@ -40,6 +40,11 @@ class CourseForm(forms.Form):
     new_member_due_days = forms.IntegerField(
         min_value=1, max_value=180, initial=14, label=_("New members complete it within (days)")
     )
+    required_to_share = forms.BooleanField(
+        required=False,
+        label=_("Required before sharing"),
+        help_text=_("Members complete it before they can share content (one course at a time)."),
+    )
 
 
 class CourseContentForm(forms.Form):

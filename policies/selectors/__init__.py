@@ -84,6 +84,7 @@ from .training import (  # noqa: F401 - training's selectors, from `policies.sel
 )
 
 SHARE_GATE_SETTING = "require_policy_ack_to_share"
+SHARE_COURSE_SETTING = "course_required_to_share"  # a course id: members complete it before sharing
 REMINDER_DAYS_SETTING = "policy_reminder_days"
 DEFAULT_REMINDER_DAYS = 7
 
@@ -115,10 +116,44 @@ class ShareGate:
 
 def member_may_share(*, organization, user) -> ShareGate:
     """May `user` share content in `organization`? Only when the organization requires it: every active
-    social-media policy whose audience includes the member must be acknowledged in its current cycle.
-    Zero queries when the gate is off, one when it is on."""
-    if not share_gate_enabled(organization):
+    social-media policy whose audience includes the member must be acknowledged in its current cycle, and the
+    course HR requires before sharing (if any) completed. Zero queries when both gates are off, one for each
+    that is on."""
+    if share_gate_enabled(organization):
+        gate = _policy_gate(organization, user)
+        if not gate.allowed:
+            return gate
+    course_id = (organization.settings or {}).get(SHARE_COURSE_SETTING)
+    if course_id:
+        return _course_gate(organization, user, course_id)
+    return ShareGate(True)
+
+
+def _course_gate(organization, user, course_id) -> ShareGate:
+    from ..models import Course, CourseCompletion
+
+    now = timezone.now()
+    done = CourseCompletion.objects.filter(organization=organization, user=user, course_id=OuterRef("pk")).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
+    )
+    course = (
+        Course.objects.filter(
+            organization=organization, pk=course_id, status=Course.Status.ACTIVE, current_version__isnull=False
+        )
+        .annotate(done=Exists(done))
+        .values("pk", "title", "done")
+        .first()
+    )
+    if course is None or course["done"]:
         return ShareGate(True)
+    return ShareGate(
+        False,
+        reason=f"Please complete the course “{course['title']}” before sharing content.",
+        url=reverse("policies_course", kwargs={"org_slug": organization.slug, "course_id": course["pk"]}),
+    )
+
+
+def _policy_gate(organization, user) -> ShareGate:
     now = timezone.now()
     missing = (
         Policy.objects.filter(

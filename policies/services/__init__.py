@@ -26,6 +26,7 @@ from .courses import (
     course_draft_save,
     course_errors,
     course_publish,
+    course_require_for_sharing,
     course_update,
 )
 from .feedback import answer_errors, feedback_answer_save, feedback_round_open, round_errors
@@ -93,6 +94,7 @@ __all__ = [
     "course_draft_save",
     "course_errors",
     "course_publish",
+    "course_require_for_sharing",
     "course_update",
     "add_months_dt",
     "answers_mark_seen",

@@ -226,6 +226,34 @@ def course_publish(*, organization, actor, course: Course) -> CourseVersion:
 
 
 @transaction.atomic
+def course_require_for_sharing(*, organization, actor, course: Course, required: bool) -> None:
+    """Make `course` the one members complete before they can share content (or stop requiring it). Audited:
+    it changes who may share."""
+    from advocacy.tenancy.models import Organization
+
+    from ..selectors import SHARE_COURSE_SETTING
+
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    current = (org.settings or {}).get(SHARE_COURSE_SETTING)
+    if required and course.current_version_id is None:
+        raise ValidationError({"required_to_share": ["Publish the course before requiring it for sharing."]})
+    if required == (current == course.pk):
+        return
+    if not required and current != course.pk:
+        return
+    org.settings = {**(org.settings or {}), SHARE_COURSE_SETTING: course.pk if required else None}
+    org.save(update_fields=["settings"])
+    organization.settings = org.settings
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="training.share_gate_set" if required else "training.share_gate_cleared",
+        target=course,
+        data={"before": current},
+    )
+
+
+@transaction.atomic
 def course_archive(*, organization, actor, course: Course, archived: bool = True) -> Course:
     course = Course.objects.select_for_update().get(organization=organization, pk=course.pk)
     course.status = Course.Status.ARCHIVED if archived else Course.Status.ACTIVE

@@ -99,6 +99,7 @@ def manage_page(request, course, *, settings_form=None, content_form=None, assig
                 "recur_months": course.recur_months,
                 "assign_new_members": course.assign_new_members,
                 "new_member_due_days": course.new_member_due_days,
+                "required_to_share": (organization.settings or {}).get(selectors.SHARE_COURSE_SETTING) == course.pk,
             }
         )
     if content_form is None:
@@ -138,9 +139,13 @@ def course_settings(request, course_id):
     course = selectors.get_course_for_org(request.organization, course_id)
     form = CourseForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        required = data.pop("required_to_share")
         try:
             services.course_update(organization=request.organization, actor=request.user, course=course, **data)
+            services.course_require_for_sharing(
+                organization=request.organization, actor=request.user, course=course, required=required
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:

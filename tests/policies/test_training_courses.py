@@ -253,3 +253,16 @@ def test_a_new_member_sees_the_onboarding_checklist_until_it_is_done(org, employ
             services.lesson_complete(organization=org, actor=employee, course=course, index=index)
     home = client.get(f"/o/{org.slug}/").content.decode()
     assert '<s class="muted">Complete the starter course</s>' in home
+
+
+def test_a_course_required_before_sharing_gates_the_member_until_completed(org, hr, employee):
+    course = published_course(org, actor=hr, quiz="")
+    with organization_scope(org):
+        assert selectors.member_may_share(organization=org, user=employee).allowed
+        services.course_require_for_sharing(organization=org, actor=hr, course=course, required=True)
+        gate = selectors.member_may_share(organization=org, user=employee)
+        assert not gate.allowed and course.title in gate.reason and gate.url.endswith(f"/courses/{course.pk}/")
+        assert AuditEvent.objects.filter(organization=org, action="training.share_gate_set").exists()
+        for index in range(3):
+            services.lesson_complete(organization=org, actor=employee, course=course, index=index)
+        assert selectors.member_may_share(organization=org, user=employee).allowed

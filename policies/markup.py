@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import markdown
@@ -228,6 +228,38 @@ class QuizQuestion:
 MAX_QUESTIONS = 20
 
 
+@dataclass
+class _QuizDraft:
+    """The question being read, until the next `Q:` line or the end."""
+
+    prompt: str
+    start: int
+    choices: list[str] = field(default_factory=list)
+    correct: list[int] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+    def finish(self, questions: list[QuizQuestion], errors: list[str]) -> None:
+        if len(self.choices) < 2:
+            errors.append(f"Line {self.start}: the question “{self.prompt[:60]}” needs at least two choices.")
+        elif len(self.correct) != 1:
+            errors.append(f"Line {self.start}: mark exactly one right choice with “*” in “{self.prompt[:60]}”.")
+        else:
+            questions.append(QuizQuestion(self.prompt, tuple(self.choices), self.correct[0], " ".join(self.why)))
+
+    def add(self, line: str, number: int, errors: list[str]) -> None:
+        """A `Why:` line or a choice (`-` wrong, `*` right) of this question."""
+        if line[:4].lower() == "why:":
+            self.why.append(line[4:].strip())
+            return
+        text = line[1:].strip()
+        if not text:
+            errors.append(f"Line {number}: the choice is empty.")
+            return
+        if line[0] == "*":
+            self.correct.append(len(self.choices))
+        self.choices.append(text)
+
+
 def parse_quiz(source: str) -> list[QuizQuestion]:
     """The quiz format HR types:
 
@@ -241,43 +273,25 @@ def parse_quiz(source: str) -> list[QuizQuestion]:
     reason behind the answer. Blank lines are ignored."""
     questions: list[QuizQuestion] = []
     errors: list[str] = []
-    prompt, choices, correct, start = None, [], [], 0
-    why: list[str] = []
-
-    def finish():
-        if prompt is None:
-            return
-        if len(choices) < 2:
-            errors.append(f"Line {start}: the question “{prompt[:60]}” needs at least two choices.")
-        elif len(correct) != 1:
-            errors.append(f"Line {start}: mark exactly one right choice with “*” in “{prompt[:60]}”.")
-        else:
-            questions.append(QuizQuestion(prompt, tuple(choices), correct[0], " ".join(why)))
-
+    draft: _QuizDraft | None = None
     for number, raw in enumerate((source or "").splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
         if line[:2].lower() == "q:":
-            finish()
-            prompt, choices, correct, start, why = line[2:].strip(), [], [], number, []
-            if not prompt:
+            if draft is not None:
+                draft.finish(questions, errors)
+            draft = _QuizDraft(line[2:].strip(), number)
+            if not draft.prompt:
                 errors.append(f"Line {number}: the question text is empty.")
-        elif line[:4].lower() == "why:" and prompt is not None:
-            why.append(line[4:].strip())
-        elif line[0] in "-*" and prompt is not None:
-            text = line[1:].strip()
-            if not text:
-                errors.append(f"Line {number}: the choice is empty.")
-                continue
-            if line[0] == "*":
-                correct.append(len(choices))
-            choices.append(text)
+        elif draft is not None and (line[0] in "-*" or line[:4].lower() == "why:"):
+            draft.add(line, number, errors)
         else:
             errors.append(
                 f"Line {number}: start a question with “Q:” and each choice with “-” (or “*” for the right one)."
             )
-    finish()
+    if draft is not None:
+        draft.finish(questions, errors)
     if len(questions) > MAX_QUESTIONS:
         errors.append(f"A quiz has at most {MAX_QUESTIONS} questions.")
     if errors:
@@ -387,40 +401,36 @@ class Lesson:
         return render_markdown(self.markdown)
 
 
-def parse_lessons(source: str) -> list[Lesson]:
-    """A course's lessons as HR types them: each lesson starts with a line `# Its title` (one `#`); a lesson
-    titled `# Case study: ...` is a case study (what happened, what it cost, what to do instead). Inside a
-    lesson, Markdown as in policies (`##` for its own headings). Text before the first title is an error."""
-    lessons: list[Lesson] = []
-    errors: list[str] = []
-    title, lines, start = None, [], 0
-
-    def finish():
-        if title is None:
-            return
-        body = "\n".join(lines).strip()
-        if not body:
-            errors.append(f"Line {start}: the lesson “{title[:60]}” has no text.")
-        kind = "case_study" if title.lower().startswith(CASE_STUDY_PREFIX) else "lesson"
-        lessons.append(Lesson(title[:160], kind, body))
-
+def _lesson_sections(source: str) -> tuple[list[tuple[str, int, list[str]]], list[str]]:
+    """(title, line number, body lines) of each `# Title` section, and the text before the first title."""
+    sections: list[tuple[str, int, list[str]]] = []
+    before: list[str] = []
     in_code = False
     for number, raw in enumerate((source or "").replace("\r\n", "\n").split("\n"), start=1):
         if raw.lstrip().startswith("```"):
             in_code = not in_code
         heading = None if in_code else _LESSON_HEADING.match(raw)
         if heading:
-            finish()
-            title, lines, start = heading["title"].strip(), [], number
-        elif title is None:
-            if raw.strip():
-                errors.append(
-                    f"Line {number}: start the first lesson with a title line, for example “# Why it matters”."
-                )
-                break
-        else:
-            lines.append(raw)
-    finish()
+            sections.append((heading["title"].strip(), number, []))
+        elif sections:
+            sections[-1][2].append(raw)
+        elif raw.strip():
+            before.append(f"Line {number}: start the first lesson with a title line, for example “# Why it matters”.")
+    return sections, before[:1]
+
+
+def parse_lessons(source: str) -> list[Lesson]:
+    """A course's lessons as HR types them: each lesson starts with a line `# Its title` (one `#`); a lesson
+    titled `# Case study: ...` is a case study (what happened, what it cost, what to do instead). Inside a
+    lesson, Markdown as in policies (`##` for its own headings). Text before the first title is an error."""
+    sections, errors = _lesson_sections(source)
+    lessons = []
+    for title, start, lines in sections:
+        body = "\n".join(lines).strip()
+        if not body:
+            errors.append(f"Line {start}: the lesson “{title[:60]}” has no text.")
+        kind = "case_study" if title.lower().startswith(CASE_STUDY_PREFIX) else "lesson"
+        lessons.append(Lesson(title[:160], kind, body))
     if not lessons and not errors:
         errors.append("Write at least one lesson: a title line “# Why it matters”, then its text.")
     if len(lessons) > MAX_LESSONS:

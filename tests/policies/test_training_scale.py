@@ -9,11 +9,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from advocacy.permissions import Role
 from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership, Organization
 from policies import selectors
 from policies.models import CourseAssignment, CourseCompletion
 from policies.training_scale import BENCH_TITLE, bench_course_setup
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,7 @@ def test_course_assignments_and_completions_at_two_sizes(client):
             organization=acme, course=selectors.get_course_for_org(acme, course_id)
         )
         assert summary["totals"]["assigned"] == members and summary["totals"]["completed"] == completed
-        hr = Membership.objects.filter(organization=acme, roles__contains=["hr"]).select_related("user").first().user
+    hr = MembershipFactory(organization=acme, roles=[Role.HR]).user
     client.force_login(hr)
     small = _report_queries(client, acme, course_id)
     call_command("generate_scale_data", stdout=io.StringIO(), **{**options, "employees": 120})

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/mastodon/callback/", accounts.mastodon_callback, name="monitoring_mastodon_callback"),
     path("accounts/bluesky/", accounts.bluesky_start, name="monitoring_account_bluesky"),
     # the account's id comes in the form (checked against the member and the organization)
-    path("accounts/verify/", accounts.bluesky_verify, name="monitoring_account_verify"),
+    path("accounts/x/", accounts.x_start, name="monitoring_account_x"),
+    path("accounts/verify/", accounts.account_verify, name="monitoring_account_verify"),
     path("accounts/disconnect/", accounts.account_disconnect, name="monitoring_account_disconnect"),
 ]

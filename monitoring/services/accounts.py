@@ -20,8 +20,17 @@ from django.utils.translation import gettext as _
 from advocacy.audit.services import audit_record
 from advocacy.core import secrets
 from advocacy.tenancy.jobs import enqueue
-from monitoring.models import ConnectedAccount, EngagementSnapshot, MastodonApp, Network, Post, PullRun, RuleMatch
-from monitoring.networks import bluesky, mastodon
+from monitoring.models import (
+    ConnectedAccount,
+    EngagementSnapshot,
+    MastodonApp,
+    MonitoringSettings,
+    Network,
+    Post,
+    PullRun,
+    RuleMatch,
+)
+from monitoring.networks import bluesky, mastodon, x
 from monitoring.networks.base import NetworkError
 from monitoring.selectors import member_posts
 
@@ -144,17 +153,69 @@ def bluesky_connect_start(*, organization, user, handle: str) -> ConnectedAccoun
     )
 
 
-def bluesky_verify(*, organization, user, account: ConnectedAccount) -> ConnectedAccount:
-    """Connected once the code is in the account's profile description or one of its latest posts."""
-    if account.network != Network.BLUESKY or account.state != ConnectedAccount.State.PENDING_VERIFICATION:
+def x_token(organization) -> str:
+    """The organization's X Bearer Token ("" when an admin has not entered credentials: X is off)."""
+    stored = (
+        MonitoringSettings.objects.filter(organization=organization)
+        .values_list("x_credentials_encrypted", flat=True)
+        .first()
+    )
+    return secrets.decrypt(stored or "")
+
+
+def x_connect_start(*, organization, user, username: str) -> ConnectedAccount:
+    """Look the username up with the organization's credentials and keep the account waiting for its code."""
+    try:
+        client = x.XAdapter(x_token(organization))
+        profile = client.profile(x.normalize_username(username))
+    except NetworkError as exc:
+        raise _error(_("We could not find that X account: %(reason)s") % {"reason": exc}, "username") from exc
+    current = ConnectedAccount.objects.filter(
+        organization=organization, network=Network.X, external_id=profile.id
+    ).first()
+    mine = current is not None and current.user_id == user.pk
+    keep_code = mine and current.verification_code
+    return _keep_account(
+        organization=organization,
+        user=user,
+        network=Network.X,
+        external_id=profile.id,
+        fields={
+            "instance_url": x.api_url(),
+            "handle": f"@{profile.username}",
+            "display_name": profile.name or profile.username,
+            "followers_count": profile.followers_count,
+            **(
+                {}
+                if mine and current.state == ConnectedAccount.State.CONNECTED
+                else {
+                    "state": ConnectedAccount.State.PENDING_VERIFICATION,
+                    "verification_code": current.verification_code if keep_code else CODE_PREFIX + random.token_hex(4),
+                }
+            ),
+        },
+        audit=False,
+    )
+
+
+def _code_found(organization, account: ConnectedAccount) -> bool:
+    if account.network == Network.BLUESKY:
+        return bluesky.BlueskyAdapter().verification_found(account.external_id, account.verification_code)
+    client = x.XAdapter(x_token(organization))
+    return client.verification_found(account.external_id, account.handle.lstrip("@"), account.verification_code)
+
+
+def account_verify(*, organization, user, account: ConnectedAccount) -> ConnectedAccount:
+    """Connected once the code is in the account's profile (description, bio) or one of its latest posts."""
+    if account.state != ConnectedAccount.State.PENDING_VERIFICATION or not account.verification_code:
         return account
     try:
-        found = bluesky.BlueskyAdapter().verification_found(account.external_id, account.verification_code)
+        found = _code_found(organization, account)
     except NetworkError as exc:
-        raise _error(_("We could not read your Bluesky profile: %(reason)s") % {"reason": exc}) from exc
+        raise _error(_("We could not read your profile: %(reason)s") % {"reason": exc}) from exc
     if not found:
         raise _error(
-            _("We did not find %(code)s in your profile description or your latest posts yet.")
+            _("We did not find %(code)s in your profile or your latest posts yet.")
             % {"code": account.verification_code}
         )
     with transaction.atomic():
@@ -172,6 +233,9 @@ def bluesky_verify(*, organization, user, account: ConnectedAccount) -> Connecte
         )
         enqueue(PULL_TASK, organization, account.pk)
     return account
+
+
+bluesky_verify = account_verify  # the name the first version used
 
 
 # --- both -----------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from django.utils import timezone
 from advocacy.core import mail, secrets
 from advocacy.tenancy.context import organization_scope
 from monitoring.models import ConnectedAccount, MonitoringSettings, Network, Post, PullRun
-from monitoring.networks import bluesky, mastodon
+from monitoring.networks import bluesky, mastodon, x
 from monitoring.networks.base import (
     AuthorizationLost,
     NetworkError,
@@ -158,6 +158,8 @@ def _run(organization, account: ConnectedAccount, attempt: int) -> PullOutcome:
             seen = _pull_mastodon(organization, account, run)
         elif account.network == Network.BLUESKY:
             seen = _pull_bluesky(organization, account, run)
+        elif account.network == Network.X:
+            seen = _pull_x(organization, account, run)
         else:
             raise PermanentError("This network is not pulled yet.")
     except RateLimited as exc:
@@ -311,6 +313,33 @@ def _pull_bluesky(organization, account: ConnectedAccount, run) -> int:
     return seen
 
 
+def _pull_x(organization, account: ConnectedAccount, run) -> int:
+    """Newest first down to what the last pull saw (the cursor is the newest post id), then deletions."""
+    from .accounts import x_token
+
+    with organization_scope(organization):
+        client = x.XAdapter(x_token(organization))
+    seen_id = int(account.cursor) if account.cursor.isdigit() else 0
+    window: list[PulledPost] = []
+    token, seen = "", 0
+    for _page in range(MAX_PAGES):
+        page = client.user_posts(account.external_id, token=token)
+        seen += _store(organization, account, run, page.posts)
+        window += page.posts
+        if not page.more or not seen_id or any(int(p.external_id) <= seen_id for p in page.posts):
+            break
+        token = page.cursor
+    if window:
+        newest = max(int(p.external_id) for p in window)
+        if newest > seen_id:
+            _store(organization, account, run, [], str(newest))
+        candidates = _gone_posts(organization, account, window, min(p.posted_at for p in window))
+        if candidates:
+            alive = client.existing([p.external_id for p in candidates])
+            _store(organization, account, run, [_deleted(p) for p in candidates if p.external_id not in alive])
+    return seen
+
+
 # --- brand mentions -------------------------------------------------------------------------------------
 
 
@@ -352,9 +381,15 @@ def mentions_pull(*, organization, since: datetime.datetime | None = None) -> Pu
         )
         run = PullRun.objects.create(organization=organization, kind=PullRun.Kind.MENTIONS, account=None)
         sources = _mastodon_sources(organization)
+        from .accounts import x_token
+
+        x_bearer = x_token(organization)
     since = since or (last - datetime.timedelta(hours=1) if last else timezone.now() - datetime.timedelta(days=2))
     errors, seen = [], 0
-    searches = [(bluesky.appview_url(), lambda: _bluesky_mentions(terms + [f"#{h}" for h in hashtags], since))]
+    queries = terms + [f"#{h}" for h in hashtags]
+    searches = [(bluesky.appview_url(), lambda: _bluesky_mentions(queries, since))]
+    if x_bearer:
+        searches.append((x.api_url(), lambda: _x_mentions(x_bearer, queries)))
     searches += [(instance, _mastodon_mentions_of(instance, token, hashtags)) for instance, token in sources]
     retry_at = None
     for base_url, search in searches:
@@ -400,3 +435,8 @@ def _mastodon_mentions_of(instance: str, token: str, hashtags: list[str]):
         return [post for tag in hashtags for post in client.hashtag_statuses(tag)]
 
     return search
+
+
+def _x_mentions(bearer: str, queries: list[str]) -> list[PulledPost]:
+    client = x.XAdapter(bearer)
+    return [post for query in queries for post in client.search(query).posts]

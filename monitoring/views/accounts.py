@@ -45,6 +45,15 @@ class BlueskyForm(forms.Form):
     )
 
 
+class XForm(forms.Form):
+    username = forms.CharField(
+        label=gettext_lazy("Your X username"),
+        max_length=40,
+        help_text=gettext_lazy("Like @name."),
+        widget=forms.TextInput(attrs={"placeholder": "@name", "autocomplete": "off"}),
+    )
+
+
 def _page_url(request) -> str:
     return reverse("monitoring_accounts", kwargs={"org_slug": request.organization.slug})
 
@@ -64,13 +73,14 @@ def _closed_networks(organization) -> dict[str, bool]:
     }
 
 
-def _render(request, *, mastodon_form=None, bluesky_form=None, status=200):
+def _render(request, *, mastodon_form=None, bluesky_form=None, x_form=None, status=200):
     organization = request.organization
     context = {
         "accounts": services.member_accounts(organization=organization, user=request.user),
         "posts": services.member_recent_posts(organization=organization, user=request.user),
         "mastodon_form": mastodon_form or MastodonForm(),
         "bluesky_form": bluesky_form or BlueskyForm(),
+        "x_form": x_form or XForm(),
         "closed": _closed_networks(organization),
     }
     return render(request, "monitoring/accounts/list.html", context, status=status)
@@ -179,10 +189,32 @@ def bluesky_start(request):
 
 @require_POST
 @org_view("monitoring.accounts")
-def bluesky_verify(request):
+def x_start(request):
+    form = XForm(request.POST)
+    if not _closed_networks(request.organization)["x"]:
+        raise Http404("X is not switched on for this organization")
+    if form.is_valid():
+        try:
+            account = services.x_connect_start(
+                organization=request.organization, user=request.user, username=form.cleaned_data["username"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if account.state == ConnectedAccount.State.PENDING_VERIFICATION:
+                messages.info(
+                    request, _("One more step: show us that %(handle)s is yours.") % {"handle": account.handle}
+                )
+            return redirect(_page_url(request) + f"#account-{account.pk}")
+    return _render(request, x_form=form, status=400)
+
+
+@require_POST
+@org_view("monitoring.accounts")
+def account_verify(request):
     account = services.get_account_for_member(request.organization, request.user, request.POST.get("account"))
     try:
-        services.bluesky_verify(organization=request.organization, user=request.user, account=account)
+        services.account_verify(organization=request.organization, user=request.user, account=account)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

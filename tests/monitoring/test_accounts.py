@@ -12,11 +12,20 @@ from django.test.utils import CaptureQueriesContext
 from advocacy.audit.models import AuditEvent
 from advocacy.core import secrets
 from advocacy.tenancy.context import organization_scope
-from monitoring.models import ConnectedAccount, EngagementSnapshot, MastodonApp, Post, PullRun
+from monitoring.models import ConnectedAccount, EngagementSnapshot, MastodonApp, MonitoringSettings, Post, PullRun
 from monitoring.services import pulls
 from tests.factories import MembershipFactory
 from tests.monitoring.factories import ConnectedAccountFactory
-from tests.monitoring.servers.fixtures import bluesky, bluesky_server, loopback, mastodon, mastodon_server  # noqa: F401
+from tests.monitoring.servers.fixtures import (  # noqa: F401
+    bluesky,
+    bluesky_server,
+    loopback,
+    mastodon,
+    mastodon_server,
+    x,
+    x_server,
+)
+from tests.monitoring.servers.x_api import TOKEN as X_TOKEN
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +189,24 @@ def test_the_page_costs_the_same_queries_at_two_sizes(org, employee, client_for)
     small = _queries(client, page(org))
     grow(4)
     assert _queries(client, page(org)) == small
+
+
+def test_x_appears_with_the_organizations_credentials_and_connects_with_a_code(org, employee, client_for, x):
+    client = client_for(employee)
+    assert "Connect X" not in client.get(page(org)).content.decode()
+    assert client.post(f"{page(org)}x/", {"username": "emery"}).status_code == 404  # X is off
+    with organization_scope(org):
+        MonitoringSettings.objects.update_or_create(
+            organization=org, defaults={"x_credentials_encrypted": secrets.encrypt(X_TOKEN)}
+        )
+    assert "Connect X" in client.get(page(org)).content.decode()
+    x.add_user("emery", name="Emery")
+    response = client.post(f"{page(org)}x/", {"username": "@nobody"})
+    assert response.status_code == 400 and "We could not find that X account" in response.content.decode()
+    response = client.post(f"{page(org)}x/", {"username": "@emery"}, follow=True)
+    [account] = accounts_of(org)
+    assert account.network == "x" and account.state == ConnectedAccount.State.PENDING_VERIFICATION
+    assert "in your X bio" in response.content.decode() and X_TOKEN not in response.content.decode()
+    x.post("emery", f"It is me: {account.verification_code}")
+    client.post(f"{page(org)}verify/", {"account": account.pk})
+    assert accounts_of(org)[0].state == ConnectedAccount.State.CONNECTED

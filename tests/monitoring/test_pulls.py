@@ -17,7 +17,16 @@ from advocacy.tenancy.context import organization_scope
 from monitoring.models import ConnectedAccount, EngagementSnapshot, Mention, MonitoringSettings, Post, PullRun
 from monitoring.services import pulls
 from tests.monitoring.factories import ConnectedAccountFactory
-from tests.monitoring.servers.fixtures import bluesky, bluesky_server, loopback, mastodon, mastodon_server  # noqa: F401
+from tests.monitoring.servers.fixtures import (  # noqa: F401
+    bluesky,
+    bluesky_server,
+    loopback,
+    mastodon,
+    mastodon_server,
+    x,
+    x_server,
+)
+from tests.monitoring.servers.x_api import TOKEN as X_TOKEN
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +246,56 @@ def test_claim_sends_each_due_account_once_per_interval(org, employee):
     with organization_scope(org):
         assert pulls.accounts_claim_due(organization=org) == [account.pk]
         assert pulls.accounts_claim_due(organization=org) == []
+
+
+def with_x_credentials(org, token=X_TOKEN):
+    with organization_scope(org):
+        MonitoringSettings.objects.update_or_create(
+            organization=org, defaults={"x_credentials_encrypted": secrets.encrypt(token)}
+        )
+
+
+def test_x_pull_with_the_organizations_credentials(org, employee, x):
+    with_x_credentials(org)
+    user_id = x.add_user("emery")
+    account = ConnectedAccountFactory(
+        organization=org, user=employee, network="x", handle="@emery", external_id=user_id
+    )
+    first = x.post("emery", "Our launch is today #acme", likes=3)
+    gone = x.post("emery", "Typo post")
+    assert pull(org, account).status == "succeeded"
+    assert fresh(org, account).cursor == gone
+    for i in range(120):  # more than a page (100) newer than the cursor
+        x.post("emery", f"Update {i}")
+    x.edit(first, "Our launch is today #acme (edited)")
+    x.delete(gone)
+    assert pull(org, account).status == "succeeded"
+    posts = {p.external_id: p for p in rows(org, Post)}
+    assert len(posts) == 122
+    assert posts[gone].deleted_at is not None
+    assert len(rows(org, EngagementSnapshot)) == 2 + 121  # one per post per run (the deleted one none the second time)
+
+
+def test_x_without_credentials_or_with_refused_ones_is_failing_in_words(org, employee, x):
+    user_id = x.add_user("emery")
+    account = ConnectedAccountFactory(
+        organization=org, user=employee, network="x", handle="@emery", external_id=user_id
+    )
+    assert pull(org, account).status == "failed"
+    assert "not entered X API credentials" in fresh(org, account).last_error
+    with_x_credentials(org, "revoked-token")
+    with organization_scope(org):
+        ConnectedAccount.objects.filter(pk=account.pk).update(state=ConnectedAccount.State.CONNECTED)
+    assert pull(org, account).status == "failed"
+    assert "credentials" in fresh(org, account).last_error
+
+
+def test_x_mentions_when_the_organization_has_credentials(org, employee, x, bluesky):
+    with_x_credentials(org)
+    with organization_scope(org):
+        MonitoringSettings.objects.filter(organization=org).update(brand_terms=["Acme"])
+    x.add_user("critic")
+    x.post("critic", "Acme shipped my order broken, awful")
+    assert pulls.mentions_pull(organization=org).status == "succeeded"
+    [mention] = rows(org, Mention)
+    assert mention.network == "x" and mention.author_handle == "@critic" and mention.sentiment_compound < 0

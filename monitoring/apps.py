@@ -96,6 +96,9 @@ class MonitoringConfig(AppConfig):
         },
         task_queues={
             "monitoring.tasks.*": "pulls",
+            # the beat's fan-outs are one small task per organization, like every app's (docs/scaling.md)
+            "monitoring.tasks.pull_all": "default",
+            "monitoring.tasks.warn_expiring_all": "default",
             "monitoring.intake_tasks.rescore": "pulls",
             "monitoring.intake_tasks.maintain_snapshot_partitions": "rollups",
         },

@@ -364,6 +364,9 @@ if OUTBOUND_ALLOW_LOOPBACK and not (DEBUG or TESTING):
 # Fernet keys (urlsafe base64, 32 bytes), newest first: the first encrypts, all decrypt (rotation:
 # `manage.py rotate_token_keys` re-encrypts with the newest). Unset: one key derived from SECRET_KEY.
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
+# The networks' public APIs (monitoring/networks/): Bluesky's AppView, X's API (read with the organization's token)
+BLUESKY_APPVIEW_URL = os.environ.get("BLUESKY_APPVIEW_URL", "https://public.api.bsky.app")
+X_API_URL = os.environ.get("X_API_URL", "https://api.x.com")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

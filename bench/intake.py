@@ -21,6 +21,10 @@ English) in the same run:
 4. memory while 10,000 and then 100,000 posts stream through the pipeline: the process's resident memory
    (and, with --tracemalloc, Python's allocation peak) after each - target: flat (the larger within 10 % + 8 MB).
 
+Every timing is the fastest of --rounds runs, by the wall clock and by this process's CPU time (the worker's
+own cost: PostgreSQL's work is another process's). "without_storage" is the pipeline without the database
+(parse, language, sentiment, rules), to show what the page's transaction costs.
+
 The review queue's receivers of `post_checked` / `engagement_pulled` are disconnected for the run: their
 work is theirs. Prints the figures and writes bench/results/intake-latest.json. Exits 1 when a target is
 missed. Timings are not part of the test suite.
@@ -194,20 +198,46 @@ def run_pipeline(org: Org, raw) -> int:
     return count
 
 
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(started: tuple[float, float]) -> tuple[float, float]:
+    """(wall-clock seconds, this process's CPU seconds) since `started`."""
+    wall, cpu = _now()
+    return wall - started[0], cpu - started[1]
+
+
+def timed_checks(org: Org, raw: list[dict]) -> float:
+    """The pipeline without storage: parse, language, sentiment and rules of each status (the organization's
+    settings and compiled rules read once, as for a page)."""
+    from advocacy.tenancy.context import organization_scope
+    from monitoring.networks.mastodon import to_pulled
+    from monitoring.services.checking import context_for, evaluate
+
+    with organization_scope(org.organization):
+        context = context_for(org.organization)
+        started = _now()
+        for status in raw:
+            item = to_pulled(status, "social.example")
+            evaluate(context, text=item.text, links=item.links, hashtags=item.hashtags, member_post=True)
+        return _since(started)
+
+
 def bare_vader(texts: list[str]) -> float:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
-    started = time.perf_counter()
+    started = _now()
     for text in texts:
         analyzer.polarity_scores(text)
-    return time.perf_counter() - started
+    return _since(started)
 
 
 def timed_pipeline(org: Org, raw: list[dict]) -> float:
-    started = time.perf_counter()
+    started = _now()
     run_pipeline(org, raw)
-    return time.perf_counter() - started
+    return _since(started)
 
 
 def engine_cost(n_rules: int, texts: list[str]) -> float:
@@ -223,10 +253,10 @@ def engine_cost(n_rules: int, texts: list[str]) -> float:
     )
     targets = [Target(text=t, sentiment="neutral", member_post=True) for t in texts]
     rule_set.check(targets[0])
-    started = time.perf_counter()
+    started = _now()
     for target in targets:
         rule_set.check(target)
-    return time.perf_counter() - started
+    return _since(started)
 
 
 def resident_mb() -> float:
@@ -286,9 +316,11 @@ def _disconnect_receivers() -> None:
         signal.sender_receivers_cache.clear()
 
 
-def best_of(rounds: int, measure_once) -> float:
-    """The fastest of `rounds` runs (the machine is shared: the least disturbed run is the one to compare)."""
-    return min(measure_once(r) for r in range(rounds))
+def best_of(rounds: int, measure_once) -> tuple[float, float]:
+    """The fastest of `rounds` runs, wall clock and CPU apart (the machine is shared: the least disturbed run
+    is the one to compare)."""
+    runs = [measure_once(r) for r in range(rounds)]
+    return min(w for w, _ in runs), min(c for _, c in runs)
 
 
 def measure(args) -> dict:
@@ -308,28 +340,30 @@ def measure(args) -> dict:
             timed_pipeline(org, list(statuses(PAGE * 2, seed=5, start=9_000_000)))
         vader = best_of(args.rounds, lambda r: bare_vader(texts))
         pipeline = best_of(args.rounds, lambda r: timed_pipeline(main, fresh(r, 1_000_000)))
+        checks = best_of(args.rounds, lambda r: timed_checks(main, fresh(r, 1_000_000)))
         ten = best_of(args.rounds, lambda r: timed_pipeline(few, fresh(r, 2_000_000)))
         thousand = best_of(args.rounds, lambda r: timed_pipeline(many, fresh(r, 2_000_000)))
         engine_ten = best_of(args.rounds, lambda r: engine_cost(10, texts))
         engine_thousand = best_of(args.rounds, lambda r: engine_cost(1000, texts))
         memory = memory_run(Org("bench-memory", args.rules), args.memory, trace=args.tracemalloc)
-    return {
-        "posts": n,
-        "rules": args.rules,
-        "page": PAGE,
-        "rounds": args.rounds,
-        "vader_posts_per_s": round(n / vader),
-        "pipeline_posts_per_s": round(n / pipeline),
-        "pipeline_vs_vader": round(vader / pipeline, 3),
-        "pipeline_us_per_post": {"10_rules": round(ten / n * 1e6), "1000_rules": round(thousand / n * 1e6)},
-        "pipeline_growth_10_to_1000_rules": round(thousand / ten, 3),
-        "engine_us_per_post": {
-            "10_rules": round(engine_ten / n * 1e6, 1),
-            "1000_rules": round(engine_thousand / n * 1e6, 1),
-        },
-        "engine_growth_10_to_1000_rules": round(engine_thousand / engine_ten, 3),
-        "memory": memory,
-    }
+    per_post = lambda seconds: round(seconds / n * 1e6, 1)  # noqa: E731
+    result = {"posts": n, "rules": args.rules, "page": PAGE, "rounds": args.rounds}
+    for clock, k in (("wall", 0), ("cpu", 1)):
+        result[clock] = {
+            "vader_us_per_post": per_post(vader[k]),
+            "pipeline_us_per_post": per_post(pipeline[k]),
+            "pipeline_vs_vader": round(vader[k] / pipeline[k], 3),
+            "without_storage_us_per_post": per_post(checks[k]),
+            "without_storage_vs_vader": round(vader[k] / checks[k], 3),
+            "pipeline_us_per_post_10_rules": per_post(ten[k]),
+            "pipeline_us_per_post_1000_rules": per_post(thousand[k]),
+            "pipeline_growth_10_to_1000_rules": round(thousand[k] / ten[k], 3),
+            "engine_us_per_post_10_rules": per_post(engine_ten[k]),
+            "engine_us_per_post_1000_rules": per_post(engine_thousand[k]),
+            "engine_growth_10_to_1000_rules": round(engine_thousand[k] / engine_ten[k], 3),
+        }
+    result["memory"] = memory
+    return result
 
 
 def verdicts(result: dict) -> list[tuple[str, bool]]:
@@ -338,9 +372,11 @@ def verdicts(result: dict) -> list[tuple[str, bool]]:
     flat = last["rss_mb"] <= first["rss_mb"] * 1.10 + 8
     if "tracemalloc_peak_mb" in first:
         flat = flat and last["tracemalloc_peak_mb"] <= first["tracemalloc_peak_mb"] * 1.10 + 8
+    cpu = result["cpu"]
     return [
-        ("pipeline >= 0.5 x bare VADER", result["pipeline_vs_vader"] >= 0.5),
-        ("pipeline cost 10 -> 1,000 rules <= 1.3 x", result["pipeline_growth_10_to_1000_rules"] <= 1.3),
+        ("pipeline >= 0.5 x bare VADER (worker CPU)", cpu["pipeline_vs_vader"] >= 0.5),
+        ("pipeline >= 0.5 x bare VADER (wall clock)", result["wall"]["pipeline_vs_vader"] >= 0.5),
+        ("pipeline cost 10 -> 1,000 rules <= 1.3 x (worker CPU)", cpu["pipeline_growth_10_to_1000_rules"] <= 1.3),
         (f"memory flat {first['posts']:,} -> {last['posts']:,} posts", flat),
     ]
 

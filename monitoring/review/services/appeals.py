@@ -77,11 +77,8 @@ def appeal_decide(*, organization, actor, appeal: Appeal, overturn: bool, respon
     """Uphold or overturn. Refused for the moderator who made the decision, and for an appeal already decided
     (the second person is told who decided)."""
     response = (response or "").strip()
-    appeal = (
-        Appeal.objects.select_for_update(of=("self",))
-        .select_related("decision", "decided_by")
-        .get(organization=organization, pk=appeal.pk)
-    )
+    # related rows are loaded after the lock (a join's rows are not re-read after waiting for it)
+    appeal = Appeal.objects.select_for_update().get(organization=organization, pk=appeal.pk)
     decision = appeal.decision
     if appeal.state != Appeal.State.PENDING:
         raise ValidationError(

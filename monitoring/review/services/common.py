@@ -68,11 +68,9 @@ def send_item_event(item: ReviewItem, kind: str, text: str) -> None:
 def lock_item(organization, item: ReviewItem, *, version: int | None = None) -> ReviewItem:
     """The item under its row lock. With `version` (what the moderator's page showed), a change since then is
     refused with who made it, so a second moderator never decides over the first."""
-    locked = (
-        ReviewItem.objects.select_for_update(of=("self",))
-        .select_related("decided_by", "assignee")
-        .get(organization=organization, pk=item.pk)
-    )
+    # no select_related: a row another transaction changed while we waited for the lock is re-read, but an
+    # outer join's row would not be, so the people are loaded after the lock
+    locked = ReviewItem.objects.select_for_update().get(organization=organization, pk=item.pk)
     if version is not None and locked.version != version:
         raise ItemChanged(changed_message(locked))
     return locked

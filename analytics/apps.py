@@ -5,6 +5,7 @@ from advocacy.core.registry import AppRegistration, NavItem
 from advocacy.permissions import ADMIN, EVERYONE, Role
 
 COMPLIANCE_ROLES = {Role.HR, Role.ADMIN}
+MODERATION_ROLES = {Role.MODERATOR, Role.ADMIN}
 
 
 class AnalyticsConfig(AppConfig):
@@ -19,7 +20,8 @@ class AnalyticsConfig(AppConfig):
         actions={
             "analytics.view": ADMIN,
             "analytics.compliance": COMPLIANCE_ROLES,
-            "analytics.export": COMPLIANCE_ROLES,
+            "analytics.moderation": MODERATION_ROLES,
+            "analytics.export": {Role.HR, Role.MODERATOR, Role.ADMIN},
             "analytics.settings": ADMIN,
             "analytics.impact": EVERYONE,
         },
@@ -41,6 +43,15 @@ class AnalyticsConfig(AppConfig):
                 "check",
                 description="Policy acknowledgements by policy and team, overdue people, training completion.",
                 position=810,
+            ),
+            NavItem(
+                "Analytics",
+                "Moderation",
+                "analytics_moderation",
+                "analytics.moderation",
+                "flag",
+                description="Flags raised and decided, time to decision, what is overdue and each rule's precision.",
+                position=815,
             ),
             NavItem(
                 "Analytics",

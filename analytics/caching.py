@@ -16,6 +16,7 @@ dashboard_cache = Cached(
     on=[
         On("analytics.ActivityDaily", scope=_ORG),
         On("analytics.MentionDaily", scope=_ORG),
+        On("analytics.ModerationDaily", scope=_ORG),
         On("analytics.AnalyticsSettings", scope=_ORG),
         On("tenancy.Membership", scope=_ORG),
         On("tenancy.Team", scope=_ORG),

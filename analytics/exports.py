@@ -84,7 +84,20 @@ def _overdue_rows(data):
 
 
 BREAKDOWN = ("shares", "clicks", "clicks per share", "engagement", "estimated reach")
-VIEW, COMPLIANCE = "analytics.view", "analytics.compliance"
+VIEW, COMPLIANCE, MODERATION = "analytics.view", "analytics.compliance", "analytics.moderation"
+
+
+def _moderation_rows(data):
+    rows = [(p["day"], p["raised"], p["decided"]) for p in data["moderation"]["series"]]
+    return rows
+
+
+def _precision_rows(data):
+    return [
+        (r.name, r.category, r.flagged, r.decided, r.violations, r.percent) for r in data["moderation"]["precision"]
+    ]
+
+
 TABLES = {
     t.name: t
     for t in (

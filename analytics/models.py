@@ -127,3 +127,25 @@ class SummarySubscription(TenantModel):
 
     def __str__(self) -> str:
         return f"Weekly summary for user #{self.user_id}"
+
+
+class ModerationDaily(TenantModel):
+    """The review queue per day: items flagged (by their creation day), items decided (by their decision day),
+    how many of those were decided by their due time, the minutes they waited, and violations. Partitioned like
+    the other rollups; written only by the rollup service."""
+
+    day = models.DateField()
+    raised = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    decided_in_time = models.PositiveIntegerField(default=0)
+    decision_minutes = models.PositiveBigIntegerField(default=0)  # summed over the decided items
+    violations = models.PositiveIntegerField(default=0)
+    keep_months = models.PositiveSmallIntegerField(default=DEFAULT_RETENTION, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "day", "keep_months"], name="moderationdaily_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Review queue on {self.day}"

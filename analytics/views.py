@@ -51,10 +51,13 @@ def _compliance(request, team_id=None) -> dict:
     }
 
 
-def _data(request, filters, *, compliance: bool) -> dict:
-    data = {"dashboard": selectors.dashboard(organization=request.organization, filters=filters)}
+def _data(request, filters, *, compliance: bool = False, dashboard: bool = True, moderation: bool = False) -> dict:
+    organization = request.organization
+    data = {"dashboard": selectors.dashboard(organization=organization, filters=filters)} if dashboard else {}
     if compliance:
         data.update(_compliance(request, filters.team_id))
+    if moderation:
+        data["moderation"] = selectors.moderation(organization=organization, filters=filters)
     return data
 
 
@@ -87,6 +90,27 @@ def compliance(request):
     if filters is not None:
         context.update(_compliance(request, filters.team_id))
     return render(request, "analytics/compliance.html", context)
+
+
+@require_GET
+@org_view("analytics.moderation")
+def moderation(request):
+    form, filters = _filters(request, with_dimensions=False)
+    context = {"form": form, "filters": filters, "query": _query(request)}
+    if filters is not None:
+        data = selectors.moderation(organization=request.organization, filters=filters)
+        context.update(
+            moderation=data,
+            changes={
+                key: selectors.change(data["current"][key], data["previous"][key])
+                for key in ("raised", "decided", "in_time_percent", "hours_to_decision")
+            },
+            charts=[
+                bar_chart(data["series"], "raised", _("Flags raised"), by_week=filters.by_week),
+                bar_chart(data["series"], "decided", _("Flags decided"), by_week=filters.by_week),
+            ],
+        )
+    return render(request, "analytics/moderation.html", context)
 
 
 @require_GET
@@ -186,7 +210,13 @@ def export_table(request):
         filters = _export_filters(request)
     except ValidationError as exc:
         return _bad_filters(exc)
-    data = _data(request, filters, compliance=table.action == exports.COMPLIANCE)
+    data = _data(
+        request,
+        filters,
+        compliance=table.action == exports.COMPLIANCE,
+        dashboard=table.action == exports.VIEW,
+        moderation=table.action == exports.MODERATION,
+    )
     services.export_record(
         organization=request.organization,
         actor=request.user,

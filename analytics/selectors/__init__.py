@@ -5,6 +5,7 @@ from .compliance import acknowledgements, training
 from .dashboard import HEADLINES, change, dashboard, headlines
 from .figures import analytics_settings, emv
 from .impact import impact, standing
+from .moderation import moderation, moderation_totals
 from .periods import DEFAULT_PERIOD, PERIODS, Filters, default_filters, period_dates
 from .zone import local_today, organization_zone
 
@@ -22,6 +23,8 @@ __all__ = [
     "headlines",
     "impact",
     "local_today",
+    "moderation",
+    "moderation_totals",
     "organization_zone",
     "period_dates",
     "standing",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..caching import dashboard_cache
 from . import breakdowns
 from .figures import active_members, analytics_settings, series, totals
+from .moderation import moderation_totals
 from .periods import Filters
 
 # (key, label, kind) of the headline figures; kind tells the template how to write the value
@@ -34,12 +35,17 @@ def _compute(organization, f: Filters) -> dict:
         "unshared": breakdowns.unshared_content(organization, f),
         "sharers": breakdowns.top_sharers(organization, f),
         "config": {"cpm": config.cpm, "cpc": config.cpc, "currency": config.currency},
+        # the review queue is the organization's (the team, campaign and network filters do not apply to it)
+        "moderation": {
+            "current": moderation_totals(organization, f),
+            "previous": moderation_totals(organization, f.previous()),
+        },
     }
 
 
 def dashboard(*, organization, filters: Filters) -> dict:
     return dashboard_cache.get_or_compute(
-        (organization.pk,), "v1", *filters.key(), compute=lambda: _compute(organization, filters)
+        (organization.pk,), "v2", *filters.key(), compute=lambda: _compute(organization, filters)
     )
 
 
@@ -55,7 +61,8 @@ def change(current, previous) -> dict:
 
 def headlines(data: dict) -> list[dict]:
     current, previous = data["current"], data["previous"]
-    return [
+    moderation = data["moderation"]
+    lines = [
         {
             "key": key,
             "label": label,
@@ -66,3 +73,14 @@ def headlines(data: dict) -> list[dict]:
         }
         for key, label, kind in HEADLINES
     ]
+    lines.append(
+        {
+            "key": "sla",
+            "label": "Flags decided within their service level",
+            "kind": "percent",
+            "value": moderation["current"]["in_time_percent"],
+            "previous": moderation["previous"]["in_time_percent"],
+            "change": change(moderation["current"]["in_time_percent"], moderation["previous"]["in_time_percent"]),
+        }
+    )
+    return lines

@@ -1,4 +1,4 @@
-"""The rollups: what shares, clicks, pulled posts and brand mentions added up to, per day.
+"""The rollups: what shares, clicks, pulled posts, brand mentions and the review queue added up to, per day.
 
 `rollup_days` recomputes whole days from the sources (confirmed shares, content_library's daily click rollup,
 monitoring's posts and mentions) and writes only the differences: a day recomputed with nothing new writes
@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -26,13 +26,15 @@ from advocacy.tenancy.context import organization_scope
 from advocacy.tenancy.models import Membership
 from content_library.models import ClickDaily, Share
 from monitoring.models import ConnectedAccount, Mention, Post
+from monitoring.review.models import ReviewItem
 from monitoring.selectors import sentiment_q
 
-from ..models import ActivityDaily, MentionDaily, RollupState
+from ..models import ActivityDaily, MentionDaily, ModerationDaily, RollupState
 from ..selectors.zone import day_bounds, local_today, organization_zone
 
 ACTIVITY_COUNTS = ("shares", "clicks", "reach", "posts", "engagement", "positive", "neutral", "negative")
 MENTION_COUNTS = ("mentions", "positive", "neutral", "negative")
+MODERATION_COUNTS = ("raised", "decided", "decided_in_time", "decision_minutes", "violations")
 OVERLAP = datetime.timedelta(minutes=5)  # sources committed late with an earlier timestamp are still seen
 CHUNK_DAYS = 31
 
@@ -138,6 +140,38 @@ def _mentions(organization, start, end, zone) -> dict[tuple, dict]:
     return {(r["d"], r["network"]): {name: r[name] for name in MENTION_COUNTS} for r in rows}
 
 
+def _moderation(organization, start, end, zone) -> dict[tuple, dict]:
+    """Review items flagged per day (their creation) and decided per day (resolved items, by their decision)."""
+    low, high = day_bounds(start, end, zone)
+    items = ReviewItem.objects.filter(organization=organization).order_by()
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(MODERATION_COUNTS, 0))
+    raised = (
+        items.filter(created_at__gte=low, created_at__lt=high)
+        .annotate(d=TruncDate("created_at", tzinfo=zone))
+        .values("d")
+        .annotate(n=Count("pk"))
+    )
+    for r in raised:
+        rows[(r["d"],)]["raised"] = r["n"]
+    waited = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
+    decided = (
+        items.filter(state=ReviewItem.State.RESOLVED, decided_at__gte=low, decided_at__lt=high)
+        .annotate(d=TruncDate("decided_at", tzinfo=zone))
+        .values("d")
+        .annotate(
+            n=Count("pk"),
+            in_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))),
+            waited=Sum(waited),
+            violations=Count("pk", filter=Q(outcome=ReviewItem.Outcome.VIOLATION)),
+        )
+    )
+    for r in decided:
+        row = rows[(r["d"],)]
+        row["decided"], row["decided_in_time"], row["violations"] = r["n"], r["in_time"], r["violations"]
+        row["decision_minutes"] = max(0, int(r["waited"].total_seconds() // 60)) if r["waited"] else 0
+    return rows
+
+
 def _sync(model, organization, start, end, wanted: dict[tuple, dict], key_fields, value_fields) -> int:
     """Make the model's rows of [start, end] exactly `wanted`; returns how many rows were written."""
     existing = {
@@ -197,6 +231,15 @@ def rollup_span(*, organization, start: datetime.date, end: datetime.date, zone=
             ("day", "network"),
             MENTION_COUNTS,
         )
+        written += _sync(
+            ModerationDaily,
+            organization,
+            start,
+            end,
+            _moderation(organization, start, end, zone),
+            ("day",),
+            MODERATION_COUNTS,
+        )
     return written
 
 
@@ -240,6 +283,14 @@ def _changed_days(organization, since: datetime.datetime, zone) -> set[datetime.
         days |= set(
             model.objects.filter(organization=organization, last_seen_at__gte=since)
             .annotate(d=TruncDate("posted_at", tzinfo=zone))
+            .values_list("d", flat=True)
+            .distinct()
+        )
+    touched = ReviewItem.objects.filter(organization=organization, updated_at__gte=since)
+    for field in ("created_at", "decided_at"):
+        days |= set(
+            touched.filter(**{f"{field}__isnull": False})
+            .annotate(d=TruncDate(field, tzinfo=zone))
             .values_list("d", flat=True)
             .distinct()
         )

@@ -206,6 +206,7 @@ class Postgres(EmbeddedServer):
             )
         port = free_port(self.preferred_port)
         options = f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options += " -c max_locks_per_transaction=512"  # a TRUNCATE locks each monthly partition
         try:
             self._pg_ctl(["-w", "-t", "60", "-l", str(self.dir / "server.log"), "-o", options, "start"])
         except subprocess.CalledProcessError:

@@ -55,7 +55,7 @@ def test_a_flagged_post_going_viral_opens_an_incident_and_later_pulls_fill_its_t
     lines = _timeline(org, inc)
     engagement = [t for k, t in lines if k == "engagement"]
     assert engagement[-1].startswith("600 likes, 150 reposts") and "(+500 since the previous pull)" in engagement[-1]
-    assert any(k == "item" and t.startswith("The virality trigger fired again: +") for k, t in lines)
+    assert any(k == "item" and t.startswith("Engagement grew by 500") for k, t in lines)  # the queue's event
     with organization_scope(org):
         assert Incident.objects.count() == 1
 

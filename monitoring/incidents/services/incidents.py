@@ -163,16 +163,16 @@ def incident_declare(
 
 def _declared_record(organization, actor, incident: Incident) -> None:
     how = {
-        Incident.Source.MANUAL: _("Declared"),
-        Incident.Source.ITEM: _("Declared from review item #%(id)s") % {"id": incident.review_item_id},
-        Incident.Source.VIRALITY: _("Opened automatically: the post is spreading faster than the threshold"),
+        Incident.Source.MANUAL: _("Declared."),
+        Incident.Source.ITEM: _("Declared from review item #%(id)s.") % {"id": incident.review_item_id},
+        Incident.Source.VIRALITY: _("Opened automatically: the post is spreading faster than the threshold."),
     }[incident.source]
     timeline_add(
         organization=organization,
         incident=incident,
         kind=Kind.DECLARED,
         actor=incident.declared_by,
-        text=_("%(how)s with severity %(severity)s.") % {"how": how, "severity": incident.get_severity_display()},
+        text=_("%(how)s Severity: %(severity)s.") % {"how": how, "severity": incident.get_severity_display()},
         data={"severity": incident.severity, "source": incident.source},
         key="declared",
     )

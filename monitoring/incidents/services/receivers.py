@@ -130,17 +130,6 @@ def viral_item_open(*, organization, item_id: int, severity: str = Severity.HIGH
             post_id=item.post_id,
             source=Incident.Source.VIRALITY,
         )
-        if not created:
-            text = _("The virality trigger fired again for this post.")
-            if growth is not None:
-                text = _("The virality trigger fired again: +%(n)s since the previous pull.") % {"n": growth}
-            TimelineEntry.objects.create(
-                organization=organization,
-                incident=incident,
-                kind=TimelineEntry.Kind.ITEM,
-                text=text,
-                data={"growth": growth},
-            )
         return incident, created
 
 

@@ -70,7 +70,7 @@ def _employee_journey(page, screenshot):
 def _admin_journey(page, screenshot):
     page.goto(page.base + "/o/acme/recognition/settings/")
     page.get_by_label("A confirmed share").fill("12")
-    page.get_by_label("Most points a member earns in one day").fill("abc")
+    page.get_by_label("Most points a member earns in one day").fill("-5")
     page.get_by_label("Admin", exact=True).check()
     page.get_by_role("button", name="Save settings").click()
     assert page.get_by_label("Admin", exact=True).is_checked()  # what was chosen is kept with the error

@@ -107,3 +107,42 @@ def test_an_incident_from_the_virality_trigger_to_its_review(new_page, screensho
     phone.get_by_role("heading", name="Timeline").wait_for()
     assert phone.evaluate(NO_SIDEWAYS_SCROLL)
     screenshot(phone, "incident-phone")
+
+
+def test_hr_writes_the_plan_with_every_error_shown_at_once(new_page, screenshot, org, hr, password):  # noqa: F811
+    lead = member(org, name="Lena Lead")
+    page = new_page({"width": 1366, "height": 900})
+    _sign_in(page, hr, password)
+    page.goto(f"{page.base}/o/{org.slug}/monitoring/incidents/plan/")
+    page.get_by_role("link", name="Write the plan").click()
+    page.get_by_label("Communication protocol").fill("## Who speaks\n\nOnly **Communications**.")
+    page.fill("#id_roles-0-name", "Incident lead")
+    page.select_option("#id_roles-0-responder", str(lead.pk))
+    page.select_option("#id_roles-0-deputy", str(lead.pk))  # the same person: refused
+    page.fill("#id_contacts-0-name", "Lee Gal")
+    page.fill("#id_contacts-0-role", "Legal counsel")  # no email or phone: refused
+    page.fill("#id_statements-0-title", "We are aware")
+    page.fill("#id_statements-0-text", "We are aware and looking into it.")
+    page.fill("#id_steps-0-text", "Screenshot the post")
+    page.fill("#id_steps-1-text", "Call legal")
+    page.get_by_role("button", name="Save plan").click()
+    page.get_by_text("The plan was not saved").wait_for()
+    assert page.get_by_text("The deputy must be someone other than the responder.").is_visible()
+    assert page.get_by_text("Give an email address or a phone number to reach them.").is_visible()
+    assert page.input_value("#id_steps-1-text") == "Call legal"  # what was typed is kept
+    screenshot(page, "incidents-plan-edit-errors-desktop")
+
+    page.select_option("#id_roles-0-deputy", "")
+    page.fill("#id_contacts-0-email", "lee@law.example")
+    page.get_by_role("button", name="Save plan").click()
+    page.get_by_text("Plan saved.").wait_for()
+    page.get_by_role("heading", name="Who speaks").wait_for()
+    page.get_by_role("button", name="Mark reviewed").click()
+    page.get_by_text("Plan marked reviewed.").wait_for()
+
+    phone = new_page({"width": 390, "height": 844})
+    _sign_in(phone, hr, password)
+    phone.goto(f"{phone.base}/o/{org.slug}/monitoring/incidents/plan/edit/")
+    phone.get_by_role("heading", name="Roles and responders").wait_for()
+    assert phone.evaluate(NO_SIDEWAYS_SCROLL)
+    screenshot(phone, "incidents-plan-edit-phone")

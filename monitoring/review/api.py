@@ -50,13 +50,14 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organization
     @extend_schema(summary="Claim the item", request=s.ClaimInputSerializer, responses={200: s.ItemSerializer})
     @action(detail=True, methods=["post"])
     def claim(self, request, *args, **kwargs):
+        item = self.get_object()  # 404 for someone else's item before the body is read
         data = s.ClaimInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             item = services.item_claim(
                 organization=self.organization,
                 actor=request.user,
-                item=self.get_object(),
+                item=item,
                 version=data.validated_data["version"],
             )
         except services.ItemChanged as exc:
@@ -66,6 +67,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organization
     @extend_schema(summary="Decide the item", request=s.DecideInputSerializer, responses={201: s.DecisionSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, *args, **kwargs):
+        item = self.get_object()  # 404 for someone else's item before the body is read
         data = s.DecideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -73,7 +75,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organization
             decision = services.item_decide(
                 organization=self.organization,
                 actor=request.user,
-                item=self.get_object(),
+                item=item,
                 version=values["version"],
                 outcome=values["outcome"],
                 reasons=values["reasons"],
@@ -155,9 +157,10 @@ class AppealViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Organization
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, *args, **kwargs):
+        appeal = self.get_object()  # 404 for someone else's appeal before the body is read
         data = s.AppealDecideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appeal = services.appeal_decide(
-            organization=self.organization, actor=request.user, appeal=self.get_object(), **data.validated_data
+            organization=self.organization, actor=request.user, appeal=appeal, **data.validated_data
         )
         return Response(s.AppealSerializer(appeal).data)

@@ -199,6 +199,13 @@ def exchange_code(base_url: str, client_id: str, client_secret: str, code: str, 
         )
 
 
+def revoke_token(base_url: str, client_id: str, client_secret: str, token: str) -> None:
+    """Give the member's token back to the instance (disconnecting): our access ends there too."""
+    client, last = _client(base_url, client_id=client_id, client_secret=client_secret, access_token=token)
+    with _classified(urlsplit(base_url).netloc, last):
+        client.revoke_access_token(allow_http=outbound.loopback_allowed())
+
+
 def _iso(value) -> datetime.datetime | None:
     if value is None or isinstance(value, datetime.datetime):
         return value

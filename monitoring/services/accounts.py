@@ -8,6 +8,7 @@ here returns one. Network calls happen outside database transactions; each write
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets as random
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from monitoring.networks import bluesky, mastodon, x
 from monitoring.networks.base import NetworkError
 from monitoring.selectors import member_posts
 
+log = logging.getLogger("monitoring.accounts")
 PULL_TASK = "monitoring.tasks.pull_account"
 EXPIRY_WARNING = datetime.timedelta(days=7)
 CODE_PREFIX = "advocacy-"
@@ -292,7 +294,24 @@ def account_disconnect(*, organization, actor, account: ConnectedAccount) -> int
         data={"network": account.network, "handle": account.handle, "posts_deleted": len(post_ids)},
     )
     ConnectedAccount.objects.filter(organization=organization, pk=account.pk).delete()
+    if account.network == Network.MASTODON and account.access_token_encrypted:
+        token = account.access_token_encrypted  # still encrypted: decrypted only when it is sent back
+        transaction.on_commit(lambda: _revoke_quietly(account.instance_url, token))
     return len(post_ids)
+
+
+def _revoke_quietly(instance: str, token_encrypted: str) -> None:
+    """Best effort, after the commit: the instance forgets our token (when it cannot be reached, the token is
+    gone from here anyway and the member can revoke the app in their instance's settings)."""
+    app = MastodonApp.objects.filter(base_url=instance).first()
+    if app is None:
+        return
+    try:
+        mastodon.revoke_token(
+            instance, app.client_id, secrets.decrypt(app.client_secret_encrypted), secrets.decrypt(token_encrypted)
+        )
+    except (NetworkError, secrets.SecretUnreadable):
+        log.info("monitoring: could not revoke a disconnected account's token at %s", instance)
 
 
 # --- the page's reads ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from mastodon.errors import MastodonUnauthorizedError
 
 from advocacy.audit.models import AuditEvent
 from advocacy.core import secrets
@@ -210,3 +211,20 @@ def test_x_appears_with_the_organizations_credentials_and_connects_with_a_code(o
     x.post("emery", f"It is me: {account.verification_code}")
     client.post(f"{page(org)}verify/", {"account": account.pk})
     assert accounts_of(org)[0].state == ConnectedAccount.State.CONNECTED
+
+
+def test_disconnecting_mastodon_gives_the_token_back_to_the_instance(
+    org, employee, client_for, mastodon, django_capture_on_commit_callbacks
+):
+    client = client_for(employee)
+    started = client.post(f"{page(org)}mastodon/", {"instance": mastodon.base_url})
+    back = mastodon.approve(started.context["authorize_url"], "alice")
+    client.get(f"{page(org)}mastodon/callback/?{urlsplit(back).query}")
+    [account] = accounts_of(org)
+    token = secrets.decrypt(account.access_token_encrypted)
+    assert mastodon.server.client(token=token).account_verify_credentials()["username"] == "alice"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{page(org)}disconnect/", {"account": account.pk})
+    assert accounts_of(org) == []
+    with pytest.raises(MastodonUnauthorizedError):  # the instance no longer knows the token
+        mastodon.server.client(token=token).account_verify_credentials()

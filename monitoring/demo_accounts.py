@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import random
+import signal
+import socket
 import threading
 from pathlib import Path
 
@@ -111,6 +113,15 @@ def _engage(stop: threading.Event, every: float = 90.0) -> None:
             continue
 
 
+def _port_free() -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, PORT))
+        except OSError:
+            return False
+    return True
+
+
 def serve() -> None:
     import uvicorn
     from mastodon_mock.app import create_app
@@ -125,6 +136,12 @@ def serve() -> None:
         streaming=StreamingConfig(enabled=False),
         seed=_seed_config(),
     )
+    if not _port_free():
+        # `make run` stops every process when one exits: stay up, idle, and say why (the pulls then show the
+        # demo accounts failing, in words)
+        print(f"Port {PORT} is taken: the Mastodon sandbox is not started (set MASTODON_SANDBOX_PORT).", flush=True)
+        signal.pause()
+        return
     stop = threading.Event()
     threading.Thread(target=_engage, args=(stop,), daemon=True).start()
     try:

@@ -302,6 +302,10 @@ SPECTACULAR_SETTINGS = {
         "ContentStatus": "content_library.models.ContentItem.Status",
         "ContentRevisionStatus": "content_library.models.ContentRevision.Status",
         "ShareStatus": "content_library.models.Share.Status",
+        # incidents (monitoring.incidents)
+        "IncidentState": "monitoring.incidents.models.Incident.State",
+        "IncidentSource": "monitoring.incidents.models.Incident.Source",
+        "IncidentTimelineKind": "monitoring.incidents.models.TimelineEntry.Kind",
     },
     # No call-outs from the docs page: the online validator badge would send the schema URL away.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},

@@ -29,7 +29,7 @@ class Chart:
     width: int = WIDTH
     height: int = HEIGHT
     bars: list[Bar] = field(default_factory=list)
-    labels: list[tuple[float, str]] = field(default_factory=list)  # x, text
+    labels: list[tuple[float, str, str]] = field(default_factory=list)  # x, text, text-anchor
     gridlines: list[tuple[float, str]] = field(default_factory=list)  # y, value
     rows: list[tuple[str, float]] = field(default_factory=list)  # the accessible table: label, value
 
@@ -67,8 +67,10 @@ def bar_chart(points: list[dict], key: str, label: str, *, by_week: bool) -> Cha
                 f"{text}: {value:,}",
             )
         )
-        if n % every == 0 or n == len(points) - 1:
-            chart.labels.append((round(x + step / 2, 1), text))
+        last = n == len(points) - 1
+        if (n % every == 0 and len(points) - n > every / 2) or last:
+            anchor = "end" if last else "start" if n == 0 else "middle"
+            chart.labels.append((round(x + step if last else x if n == 0 else x + step / 2, 1), text, anchor))
     return chart
 
 

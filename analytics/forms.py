@@ -15,7 +15,7 @@ from .selectors.periods import DEFAULT_PERIOD, MAX_DAYS, PERIODS, Filters, perio
 
 
 class FilterForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"), choices=list(PERIODS.items()), required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=list(PERIODS.items()), required=False, initial=DEFAULT_PERIOD)
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     team = forms.ModelChoiceField(

@@ -55,6 +55,7 @@ def acknowledgements(*, organization, team_id=None) -> dict:
         "total": total,
         "acknowledged": acknowledged,
         "percent": _percent(acknowledged, total),
+        "overdue": sum(row["overdue"] for row in rows),
         "overdue_people": overdue,
     }
 
@@ -92,5 +93,6 @@ def training(*, organization, team_id=None) -> dict:
         "assigned": assigned,
         "completed": completed,
         "percent": _percent(completed, assigned),
+        "overdue": sum(row["overdue"] for row in rows),
         "overdue_people": overdue,
     }

@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 import bench.targets_training  # noqa: E402,F401 - issue #15's target joins TARGETS
 from bench.report import BARE, BARE_END, BASELINE_END, print_table, verdicts  # noqa: E402
 from bench.targets import BASELINE, TARGETS  # noqa: E402
+from bench.targets_analytics import analytics_scale_options  # noqa: E402 - issue #14's target joins TARGETS
 from bench.targets_recognition import recognition_scale_options  # noqa: E402 - issue #13's target joins TARGETS
 from bench.targets_review import review_scale_options  # noqa: E402 - issue #12's target joins TARGETS
 
@@ -316,6 +317,7 @@ def run_size(size: str, employees: int, orgs: int, env: dict, bench_url: str, ar
     ]  # the content library's data for acme at this size
     content += review_scale_options(size, args.quick)  # the review queue's items at this size
     content += recognition_scale_options(size, args.quick)  # the points ledger's entries at this size
+    content += analytics_scale_options(size, args.quick)  # members' posts' engagement snapshots at this size
     manage(env, "generate_scale_data", "--employees", str(employees), "--orgs", str(orgs), *content)
     vacuum_analyze(env.get("MIGRATE_DATABASE_URL") or bench_url)  # as the tables' owner
     probe_out = workdir / f"probe-{size}.json"

@@ -169,6 +169,14 @@ class ItemDetail:
     reports: list
     earlier: list  # the member's decisions on other items
     strikes: int
+    posted_at: object = None  # the snapshot's times, parsed for the template
+    engagement: list = None
+
+
+def _parsed(value):
+    from django.utils.dateparse import parse_datetime
+
+    return parse_datetime(value) if isinstance(value, str) else None
 
 
 def _decisions(organization):
@@ -211,6 +219,8 @@ def item_detail(*, organization, item: ReviewItem) -> ItemDetail:
         reports=reports,
         earlier=earlier,
         strikes=strikes,
+        posted_at=_parsed(item.snapshot.get("posted_at")),
+        engagement=[{**r, "at": _parsed(r.get("at"))} for r in item.snapshot.get("engagement", [])],
     )
 
 

@@ -210,8 +210,9 @@ def _record_readings(items: dict[int, ReviewItem], growth: dict[int, tuple]) -> 
         newest = growth[post_id][0]
         readings = list(item.snapshot.get("engagement", []))
         reading = _reading(newest, newest.taken_at)
-        if readings and readings[-1].get("at") == reading["at"]:
-            continue
+        counts = ("likes", "reposts", "replies", "quotes")
+        if readings and all(readings[-1].get(k) == reading[k] for k in counts):
+            continue  # unchanged since the last reading (or the same run again)
         item.snapshot = {**item.snapshot, "engagement": [*readings, reading][-ENGAGEMENT_POINTS_KEPT:]}
         changed.append(item)
     ReviewItem.objects.bulk_update(changed, ["snapshot"])

@@ -36,11 +36,18 @@ def rule_list(request):
     """The rules; the test box posts here (it changes nothing) and tries every enabled rule."""
     organization = request.organization
     test_form = TestForm(request.POST if request.method == "POST" else None)
+    rules = list(selectors.rule_list(organization=organization))
+    # the review queue's rule precision (flags judged violations over 90 days; under the threshold: highlighted)
+    from monitoring.review.selectors import rule_precision_by_rule
+
+    precision = rule_precision_by_rule(organization=organization)
+    for rule in rules:
+        rule.precision = precision.get(rule.pk)
     return render(
         request,
         "monitoring/rules.html",
         {
-            "rules": selectors.rule_list(organization=organization),
+            "rules": rules,
             "test_form": test_form,
             "result": _test(request, test_form),
             "may_edit": request.membership.may("monitoring.rules"),

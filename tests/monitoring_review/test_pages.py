@@ -286,3 +286,16 @@ def test_the_api_lists_items_decides_once_and_reports(org, moderator, employee, 
         content_type="application/json",
     )
     assert made.status_code == 201 and made.json()["outcome"] == "review"
+
+
+def test_the_rules_page_highlights_a_rule_below_the_precision_threshold(org, moderator, client_for):
+    from monitoring.review.models import ReviewSettings
+
+    item = flagged_item(org)
+    with organization_scope(org):
+        services.item_decide(
+            organization=org, actor=moderator, item=item, version=item.version, outcome="no_violation", reasons="Ok"
+        )
+        ReviewSettings.objects.create(organization=org, precision_threshold=50)
+    page = client_for(moderator).get(url(org, "monitoring_rules")).content.decode()
+    assert "0%" in page and "0 of 1" in page and "Below the threshold" in page

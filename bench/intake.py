@@ -47,7 +47,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
 os.environ.setdefault("SECRET_KEY", "bench-intake-not-secret-" + "x" * 40)
 os.environ["DJANGO_DEBUG"] = "0"  # DEBUG would keep every query in memory
-os.environ.setdefault("TEST_DATABASE_NAME", os.environ.get("BENCH_INTAKE_DATABASE", "advocacy_bench_intake"))
+# a database of its own, whatever TEST_DATABASE_NAME says (never a test run's)
+os.environ["TEST_DATABASE_NAME"] = os.environ.get("BENCH_INTAKE_DATABASE", "advocacy_bench_intake")
 
 PAGE = int(os.environ.get("BENCH_INTAKE_PAGE", "40"))  # statuses per stored batch (a Mastodon page: 40)
 WORDS = (

@@ -147,6 +147,17 @@ class ReviewItem(TenantModel):
         return self.state in self.ACTIVE_STATES
 
     @property
+    def network_label(self) -> str:
+        from monitoring.models import Network
+
+        return str(dict(Network.choices).get(self.network, self.network))
+
+    @property
+    def source_labels(self) -> list[str]:
+        labels = dict(Source.choices)
+        return [str(labels.get(source, source)) for source in self.sources]
+
+    @property
     def priority_key(self) -> str:
         return PRIORITY_KEYS.get(self.priority, "low")
 

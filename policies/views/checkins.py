@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advocacy.tenancy.decorators import org_view
@@ -26,7 +27,7 @@ def checkin_answer(request, checkin_id):
         except ValidationError as exc:
             errors = exc.messages
         else:
-            messages.success(request, "Thank you. Your answers are anonymous: HR sees only a summary.")
+            messages.success(request, _("Thank you. Your answers are anonymous: HR sees only a summary."))
             return redirect(page_url(request, "training"))
     questions = [
         {**q, "index": i, "value": answers[i] if i < len(answers) else ""} for i, q in enumerate(checkin.questions)
@@ -58,7 +59,9 @@ def checkin_create(request):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "Check-in created. Members see it on their Training page while it is open.")
+                messages.success(
+                    request, _("Check-in created. Members see it on their Training page while it is open.")
+                )
                 return redirect(page_url(request, "checkin_results", checkin_id=checkin.pk))
         else:
             errors = services.checkins.checkin_errors(
@@ -85,5 +88,5 @@ def checkin_results(request, checkin_id):
 def checkin_stop(request, checkin_id):
     checkin = selectors.get_checkin_for_org(request.organization, checkin_id)
     services.checkin_stop(organization=request.organization, actor=request.user, checkin=checkin)
-    messages.success(request, "Check-in stopped: no more rounds will open.")
+    messages.success(request, _("Check-in stopped: no more rounds will open."))
     return redirect(page_url(request, "checkin_results", checkin_id=checkin.pk))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from advocacy.tenancy.decorators import org_view
@@ -91,7 +92,7 @@ def course_lesson(request, course_id, lesson_index):
             return redirect(page_url(request, "course_lesson", course_id=course.pk, lesson_index=lesson_index + 1))
         if version.has_quiz:
             return redirect(page_url(request, "course_quiz", course_id=course.pk))
-        messages.success(request, "Course completed. Well done!")
+        messages.success(request, _("Course completed. Well done!"))
         return redirect(page_url(request, "course", course_id=course.pk))
     lesson = version.lessons[lesson_index]
     context = _course_state(request, course)

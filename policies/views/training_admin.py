@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advocacy.audit.services import audit_record
@@ -70,7 +71,7 @@ def course_create(request):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "Course created. Check the draft, then publish it.")
+                messages.success(request, _("Course created. Check the draft, then publish it."))
                 return redirect(page_url(request, "course_manage", course_id=course.pk))
         else:
             post = request.POST
@@ -149,7 +150,7 @@ def course_settings(request, course_id):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Course settings saved.")
+            messages.success(request, _("Course settings saved."))
             return redirect(page_url(request, "course_manage", course_id=course.pk))
     return manage_page(request, course, settings_form=form, status=400)
 
@@ -175,9 +176,11 @@ def course_content(request, course_id):
         services.course_draft_save(organization=request.organization, actor=request.user, course=course, **data)
         if request.POST.get("action") == "publish":
             version = services.course_publish(organization=request.organization, actor=request.user, course=course)
-            messages.success(request, f"Published {version.label}. Completions now record this version.")
+            messages.success(
+                request, _("Published %(label)s. Completions now record this version.") % {"label": version.label}
+            )
         else:
-            messages.success(request, "Draft saved.")
+            messages.success(request, _("Draft saved."))
     except ValidationError as exc:
         add_errors(form, exc)
         return manage_page(request, course, content_form=form, status=400)
@@ -190,7 +193,7 @@ def course_archive(request, course_id):
     course = selectors.get_course_for_org(request.organization, course_id)
     archived = course.status == Course.Status.ACTIVE
     services.course_archive(organization=request.organization, actor=request.user, course=course, archived=archived)
-    messages.success(request, "Course archived." if archived else "Course restored.")
+    messages.success(request, _("Course archived.") if archived else _("Course restored."))
     return redirect(page_url(request, "course_manage", course_id=course.pk))
 
 
@@ -214,7 +217,9 @@ def course_assign(request, course_id):
                 due_on=data["due_on"],
                 reason=data["reason"],
             )
-            messages.success(request, f"Assigned to {data['person'].full_name or data['person'].email}.")
+            messages.success(
+                request, _("Assigned to %(name)s.") % {"name": data["person"].full_name or data["person"].email}
+            )
         else:
             team = data["team"] if data["who"] == "team" else None
             count = services.course_assign_group(
@@ -225,7 +230,10 @@ def course_assign(request, course_id):
                 team=team,
                 reason=data["reason"],
             )
-            messages.success(request, f"Assigned to {count} people (those already done or working on it keep theirs).")
+            messages.success(
+                request,
+                _("Assigned to %(count)s people (those already done or working on it keep theirs).") % {"count": count},
+            )
     except ValidationError as exc:
         add_errors(form, exc)
         return manage_page(request, course, assign_form=form, status=400)
@@ -348,6 +356,9 @@ def course_remind(request, course_id):
         raise Http404("No such team")
     team = form.cleaned_data["team"]
     sent = services.training_remind_team(organization=organization, actor=request.user, course=course, team=team)
-    who = f"the {team.name} team" if team else "everyone not done"
-    messages.success(request, f"Reminder sent to {sent} people in {who} (once a day at most per person).")
+    who = _("the %(team)s team") % {"team": team.name} if team else _("everyone not done")
+    messages.success(
+        request,
+        _("Reminder sent to %(sent)s people in %(who)s (once a day at most per person).") % {"sent": sent, "who": who},
+    )
     return redirect(page_url(request, "course_report", course_id=course.pk))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advocacy.tenancy.decorators import org_view
@@ -60,7 +61,7 @@ def workshop_register(request, workshop_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "You are registered. Add it to your calendar below; we remind you the day before.")
+        messages.success(request, _("You are registered. Add it to your calendar below; we remind you the day before."))
     return redirect(page_url(request, "workshop", workshop_id=workshop.pk))
 
 
@@ -73,7 +74,7 @@ def workshop_unregister(request, workshop_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Your registration is cancelled; your seat is free for someone else.")
+        messages.success(request, _("Your registration is cancelled; your seat is free for someone else."))
     return redirect(page_url(request, "workshop", workshop_id=workshop.pk))
 
 
@@ -148,7 +149,7 @@ def workshop_create(request):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "Workshop scheduled. Members can register from their Training page.")
+                messages.success(request, _("Workshop scheduled. Members can register from their Training page."))
                 return redirect(page_url(request, "workshop_manage", workshop_id=workshop.pk))
         else:
             _add_service_rules(form, request.POST)
@@ -197,7 +198,7 @@ def workshop_manage(request, workshop_id):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "Workshop saved. People registered get the change by email.")
+                messages.success(request, _("Workshop saved. People registered get the change by email."))
                 return redirect(page_url(request, "workshop_manage", workshop_id=workshop.pk))
         else:
             _add_service_rules(form, request.POST)
@@ -210,7 +211,7 @@ def workshop_manage(request, workshop_id):
 def workshop_cancel(request, workshop_id):
     workshop = selectors.get_workshop_for_org(request.organization, workshop_id)
     services.workshop_cancel(organization=request.organization, actor=request.user, workshop=workshop)
-    messages.success(request, "Workshop cancelled. People registered were told by email.")
+    messages.success(request, _("Workshop cancelled. People registered were told by email."))
     return redirect(page_url(request, "workshop_manage", workshop_id=workshop.pk))
 
 
@@ -228,6 +229,6 @@ def workshop_attendance(request, workshop_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        extra = f" {result['completed']} completed the course." if workshop.course_id else ""
-        messages.success(request, f"Attendance saved: {result['attended']} of {result['registered']} came.{extra}")
+        extra = (" " + _("%(completed)s completed the course.") % result) if workshop.course_id else ""
+        messages.success(request, _("Attendance saved: %(attended)s of %(registered)s came.") % result + extra)
     return redirect(page_url(request, "workshop_manage", workshop_id=workshop.pk))

@@ -238,3 +238,27 @@ def test_the_list_costs_the_same_queries_at_two_sizes_and_sorts_open_first(org, 
     assert html.index("Incident 1<") < html.index("Old low") < html.index("Resolved critical")
     active = client.get(BASE.format(slug=org.slug)).content.decode()
     assert "Resolved critical" not in active and "Old low" in active
+
+
+def test_declaring_from_a_review_item_prefills_links_and_joins(org, other_org, moderator, client):
+    from tests.monitoring_review.factories import flagged_item
+
+    item = flagged_item(org, text="Our launch date leak is out")
+    client.force_login(moderator)
+    url = BASE.format(slug=org.slug) + "declare/"
+    form = client.get(f"{url}?item={item.pk}").content.decode()
+    assert f'value="{item.pk}"' in form and "Our launch date leak is out" in form
+    response = client.post(url, {"item": item.pk, "title": "Launch date leaked", "severity": "high"})
+    with organization_scope(org):
+        inc = Incident.objects.get()
+    assert (inc.source, inc.review_item_id, inc.post_id) == ("item", item.pk, item.post_id)
+    assert response.url.endswith(f"/incidents/{inc.pk}/")
+    again = client.post(url, {"item": item.pk, "title": "Second click", "severity": "low"}, follow=True)
+    assert "already in progress" in again.content.decode()
+    with organization_scope(org):
+        assert Incident.objects.count() == 1
+    theirs = flagged_item(other_org)
+    before = _rows_of(org)
+    assert client.get(f"{url}?item={theirs.pk}").status_code == 404
+    assert client.post(url, {"item": theirs.pk, "title": "x", "severity": "low"}).status_code == 404
+    assert _rows_of(org) == before

@@ -255,3 +255,23 @@ def test_workshop_times_show_in_the_workshop_time_zone(org, employee, hr, client
     client = client_for(employee)
     assert ", 10:00" in client.get(f"{base(org)}/workshops/{workshop.pk}/").content.decode()
     assert ", 10:00" in client.get(f"{base(org)}/").content.decode()
+
+
+def test_employee_may_not_schedule_workshops_or_check_ins_and_nothing_changes(org, employee, hr, client_for):
+    workshop = make_workshop(org, actor=hr)
+    checkin = make_checkin(org, actor=hr)
+    client = client_for(employee)
+    assert client.post(f"{base(org)}/admin/workshops/{workshop.pk}/cancel/").status_code == 403
+    assert (
+        client.post(f"{base(org)}/admin/workshops/{workshop.pk}/attendance/", {"attended": [employee.pk]}).status_code
+        == 403
+    )
+    assert client.post(f"{base(org)}/admin/check-ins/{checkin.pk}/stop/").status_code == 403
+    assert client.get(f"{base(org)}/admin/check-ins/{checkin.pk}/").status_code == 403
+    assert client.post(f"{base(org)}/admin/workshops/new/", {"title": "Mine"}).status_code == 403
+    with organization_scope(org):
+        assert Workshop.objects.get(pk=workshop.pk).status == Workshop.Status.SCHEDULED
+        assert Workshop.objects.filter(organization=org).count() == 1
+        from policies.models import CheckIn
+
+        assert CheckIn.objects.get(pk=checkin.pk).is_active

@@ -136,7 +136,16 @@ def queue_list(*, organization, filters: QueueFilters, user=None):
 
 
 def state_counts(*, organization) -> dict[str, int]:
-    """Items per state, and how many active ones are overdue: one query."""
+    """Items per state, and how many active ones are overdue: one query, cached per organization for a minute
+    (any write to an item makes it stale; monitoring/review/caching.py)."""
+    from .caching import counts_cache
+
+    return counts_cache.get_or_compute(
+        (organization.pk,), "states", compute=lambda: _state_counts(organization=organization)
+    )
+
+
+def _state_counts(*, organization) -> dict[str, int]:
     now = timezone.now()
     active = Q(state__in=ReviewItem.ACTIVE_STATES)
     counts = ReviewItem.objects.filter(organization=organization, state__in=ReviewItem.ACTIVE_STATES).aggregate(

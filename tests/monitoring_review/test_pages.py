@@ -89,6 +89,7 @@ def test_the_queue_takes_the_same_queries_at_two_sizes(org, moderator, client_fo
     for i in range(40):
         reported_item(org, url=f"https://social.example/@a/l{i}")
     flagged_item(org)
+    _queue_queries(client, org)  # the writes made the cached counts stale: counted again once
     assert _queue_queries(client, org) == small
 
 

@@ -10,9 +10,8 @@ nothing and duplicates nothing. After the transaction commits, `post_checked` / 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import SimpleNamespace
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from monitoring.models import ConnectedAccount, EngagementSnapshot, Mention, Post, RuleMatch
@@ -21,7 +20,6 @@ from monitoring.signals import engagement_pulled, mention_checked, post_checked
 
 from .attribution import Attribution, attribute, links_of
 from .checking import Evaluation, IntakeContext, context_for, evaluate
-from .upserts import upsert
 
 POST_FIELDS = (
     "user_id",
@@ -53,7 +51,6 @@ SCORE_FIELDS = (
     "lexicon_version",
     "rules_version",
 )
-POST_COLUMNS = ("organization_id", "network", "external_id", *POST_FIELDS, *SCORE_FIELDS, "first_seen_at")
 MENTION_FIELDS = (
     "url",
     "author_handle",
@@ -69,16 +66,6 @@ MENTION_FIELDS = (
     "quotes",
     "last_seen_at",
 )
-
-
-def _relaxed_commit() -> None:
-    """The transaction's commit does not wait for the disk (PostgreSQL's synchronous_commit off, for this
-    transaction only; it is the pull's page transaction when there is one). What a pull stores can be pulled
-    again: a server crash in the few hundred milliseconds after a commit loses the page and its cursor
-    together (one transaction), so the next pull fetches them again; nothing is half-stored or duplicated.
-    Waiting for the disk was about a third of the intake's time per page (bench/intake.py)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _update_fields(fields: Iterable[str]) -> list[str]:
@@ -121,14 +108,14 @@ def _needs_check(old, row, context: IntakeContext, attribution_changed: bool) ->
 # --- members' posts ---------------------------------------------------------------------------------------
 
 
-def _post_row(*, organization, account, item: PulledPost, old, attribution: Attribution, seen_at) -> SimpleNamespace:
-    """The row to store (the columns of POST_COLUMNS; scores are set by the check or copied)."""
+def _post_row(*, organization, account, item: PulledPost, old, attribution: Attribution, seen_at) -> Post:
+    """The row to store (scores are set by the check or copied; first_seen_at is kept on an update)."""
     edited_at = old.edited_at if old is not None else None
     if item.edited_at is not None:
         edited_at = item.edited_at
     elif old is not None and old.text != item.text:
         edited_at = seen_at  # the network did not say when: the pull that noticed it
-    return SimpleNamespace(
+    return Post(
         organization_id=organization.pk,
         account_id=account.pk,
         user_id=account.user_id,
@@ -173,7 +160,6 @@ def posts_ingest(*, organization, account, run, pulled: list[PulledPost]) -> lis
     pulled = _latest(pulled)
     if not pulled:
         return []
-    _relaxed_commit()
     context = context_for(organization)
     seen_at = run.started_at
     existing = {
@@ -205,18 +191,14 @@ def posts_ingest(*, organization, account, run, pulled: list[PulledPost]) -> lis
     deleted_ids = [p.pk for p in deleted if p.deleted_at is None]
     if deleted_ids:
         Post.objects.filter(organization=organization, pk__in=deleted_ids).update(deleted_at=seen_at)
-    stored = upsert(
-        Post,
-        [tuple(getattr(row, c) for c in POST_COLUMNS) for row in rows],
-        organization_id=organization.pk,
-        columns=POST_COLUMNS,
-        conflict=("organization_id", "network", "external_id"),
-        update=POST_FIELDS + SCORE_FIELDS,
-        returning=("external_id", "id"),
-    )
-    checked = dict(stored)
-    for row in rows:
-        row.pk = checked[row.external_id]
+    if rows:  # PostgreSQL returns every row's id, inserted or updated
+        Post.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["organization", "network", "external_id"],
+            update_fields=_update_fields(POST_FIELDS + SCORE_FIELDS),
+        )
+    checked = {row.external_id: row.pk for row in rows}
     _sync_matches(
         organization,
         "post",
@@ -230,37 +212,35 @@ def posts_ingest(*, organization, account, run, pulled: list[PulledPost]) -> lis
     return sorted(set(live_ids) | {p.pk for p in deleted})
 
 
-SNAPSHOT_COLUMNS = (
-    "organization_id",
-    "post_id",
-    "run_id",
-    "taken_at",
-    "day",
-    "keep_months",
-    "likes",
-    "reposts",
-    "replies",
-    "quotes",
-)
-
-
 def _snapshots(organization, run, live: list[PulledPost], ids: dict[str, int]) -> list[int]:
     """One snapshot per post and run (those the run already stored are left alone: the unique key): the ids of
     posts that got one now."""
     day, keep = run.started_at.date(), organization.click_retention_months
-    rows = [
-        (organization.pk, ids[i.external_id], run.pk, run.started_at, day, keep, *_counts(i))
-        for i in live
-        if i.external_id in ids
-    ]
-    inserted = upsert(
-        EngagementSnapshot, rows, organization_id=organization.pk, columns=SNAPSHOT_COLUMNS, returning=("post_id",)
+    wanted = {ids[i.external_id]: i for i in live if i.external_id in ids}
+    taken = set(
+        EngagementSnapshot.objects.filter(organization=organization, run=run, post_id__in=wanted).values_list(
+            "post_id", flat=True
+        )
     )
-    return sorted(post_id for (post_id,) in inserted)
-
-
-def _counts(item: PulledPost) -> tuple[int, int, int, int]:
-    return item.counts.likes, item.counts.reposts, item.counts.replies, item.counts.quotes
+    new = [
+        EngagementSnapshot(
+            organization_id=organization.pk,
+            post_id=post_id,
+            run_id=run.pk,
+            taken_at=run.started_at,
+            day=day,
+            keep_months=keep,
+            likes=item.counts.likes,
+            reposts=item.counts.reposts,
+            replies=item.counts.replies,
+            quotes=item.counts.quotes,
+        )
+        for post_id, item in wanted.items()
+        if post_id not in taken
+    ]
+    # one pull of an account at a time (pulls' advisory lock); the unique key still stops a replay
+    EngagementSnapshot.objects.bulk_create(new, ignore_conflicts=True)
+    return sorted(snapshot.post_id for snapshot in new)
 
 
 def _send_on_commit(organization, changed_ids: list[int], snapshot_ids: list[int], run) -> None:
@@ -299,17 +279,20 @@ def _sync_matches(organization, target: str, found: dict[int, list], *, fresh: s
         RuleMatch.objects.filter(organization=organization, pk__in=stale).delete()
     now = timezone.now()
     new = [
-        (organization.pk, m.rule_id, pk, m.text[:500], m.start, m.end, now)
+        RuleMatch(
+            organization_id=organization.pk,
+            rule_id=m.rule_id,
+            matched_text=m.text[:500],
+            start=m.start,
+            end=m.end,
+            created_at=now,
+            **{column: pk},
+        )
         for pk, matches in found.items()
         for m in matches
         if (pk, m.rule_id, m.start, m.end) not in keep
     ]
-    upsert(
-        RuleMatch,
-        new,
-        organization_id=organization.pk,
-        columns=("organization_id", "rule_id", column, "matched_text", "start", "end", "created_at"),
-    )
+    RuleMatch.objects.bulk_create(new, ignore_conflicts=True)
 
 
 # --- brand mentions -----------------------------------------------------------------------------------------
@@ -360,7 +343,6 @@ def mentions_ingest(*, organization, run, pulled: list[PulledPost]) -> list[int]
     pulled = [i for i in pulled if (i.network, i.author_handle.lower().lstrip("@")) not in members]
     if not pulled:
         return []
-    _relaxed_commit()
     context = context_for(organization)
     existing = {
         (m.network, m.external_id): m

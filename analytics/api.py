@@ -14,12 +14,12 @@ from . import selectors
 from .forms import FilterForm
 from .models import ActivityDaily
 from .serializers import (
-    BreakdownsSerializer,
-    ComplianceSerializer,
-    FigureInput,
-    FiguresSerializer,
-    ImpactSerializer,
-    SeriesSerializer,
+    AnalyticsBreakdownsSerializer,
+    AnalyticsComplianceSerializer,
+    AnalyticsFigureInput,
+    AnalyticsFiguresSerializer,
+    AnalyticsImpactSerializer,
+    AnalyticsSeriesSerializer,
 )
 
 
@@ -70,7 +70,7 @@ class AnalyticsViewSet(OrganizationViewSet):
         f = self._filters()
         return f, selectors.dashboard(organization=self.organization, filters=f)
 
-    @extend_schema(parameters=[FigureInput], responses=FiguresSerializer)
+    @extend_schema(parameters=[AnalyticsFigureInput], responses=AnalyticsFiguresSerializer)
     def figures(self, request, *args, **kwargs):
         f, data = self._dashboard()
         body = {
@@ -79,15 +79,15 @@ class AnalyticsViewSet(OrganizationViewSet):
             "previous": data["previous"],
             "prices": data["config"],
         }
-        return Response(FiguresSerializer(body).data)
+        return Response(AnalyticsFiguresSerializer(body).data)
 
-    @extend_schema(parameters=[FigureInput], responses=SeriesSerializer)
+    @extend_schema(parameters=[AnalyticsFigureInput], responses=AnalyticsSeriesSerializer)
     def series(self, request, *args, **kwargs):
         f, data = self._dashboard()
         body = {"period": _period(f), "by": "week" if f.by_week else "day", "points": data["series"]}
-        return Response(SeriesSerializer(body).data)
+        return Response(AnalyticsSeriesSerializer(body).data)
 
-    @extend_schema(parameters=[FigureInput], responses=BreakdownsSerializer)
+    @extend_schema(parameters=[AnalyticsFigureInput], responses=AnalyticsBreakdownsSerializer)
     def breakdowns(self, request, *args, **kwargs):
         f, data = self._dashboard()
         body = {
@@ -100,9 +100,9 @@ class AnalyticsViewSet(OrganizationViewSet):
             "content_without_shares": [row["title"] for row in data["unshared"]["rows"]],
             "sharers": [{**row, "name": row["name"] or "A colleague"} for row in data["sharers"]],
         }
-        return Response(BreakdownsSerializer(body).data)
+        return Response(AnalyticsBreakdownsSerializer(body).data)
 
-    @extend_schema(parameters=[FigureInput], responses=ComplianceSerializer)
+    @extend_schema(parameters=[AnalyticsFigureInput], responses=AnalyticsComplianceSerializer)
     def compliance(self, request, *args, **kwargs):
         f = self._filters()
         acks = selectors.acknowledgements(organization=self.organization, team_id=f.team_id)
@@ -113,9 +113,9 @@ class AnalyticsViewSet(OrganizationViewSet):
             "training_percent": courses["percent"],
             "courses": courses["rows"],
         }
-        return Response(ComplianceSerializer(body).data)
+        return Response(AnalyticsComplianceSerializer(body).data)
 
-    @extend_schema(parameters=[FigureInput], responses=ImpactSerializer)
+    @extend_schema(parameters=[AnalyticsFigureInput], responses=AnalyticsImpactSerializer)
     def impact(self, request, *args, **kwargs):
         f = self._filters(with_dimensions=False)
         mine = selectors.impact(organization=self.organization, user=request.user, filters=f)
@@ -125,4 +125,4 @@ class AnalyticsViewSet(OrganizationViewSet):
             "previous": mine["previous"],
             "points": mine["series"],
         }
-        return Response(ImpactSerializer(body).data)
+        return Response(AnalyticsImpactSerializer(body).data)

@@ -2,12 +2,10 @@
 
 from rest_framework import serializers
 
-from content_library.networks import Network
-
 from .selectors.periods import PERIODS
 
 
-class FigureInput(serializers.Serializer):
+class AnalyticsFigureInput(serializers.Serializer):
     """Documents the query string; FilterForm parses it (the same rules as the page)."""
 
     period = serializers.ChoiceField(choices=list(PERIODS), required=False, help_text="7, 30, 90, quarter or custom.")
@@ -15,10 +13,12 @@ class FigureInput(serializers.Serializer):
     end = serializers.DateField(required=False, help_text="Last day of a custom period (today at the latest).")
     team = serializers.IntegerField(required=False, help_text="A team of this organization.")
     campaign = serializers.IntegerField(required=False, help_text="A campaign of this organization.")
-    network = serializers.ChoiceField(choices=Network.choices, required=False)
+    network = serializers.CharField(
+        required=False, help_text="A network's key: linkedin, x, facebook, mastodon or bluesky."
+    )
 
 
-class SentimentSerializer(serializers.Serializer):
+class AnalyticsSentimentSerializer(serializers.Serializer):
     positive = serializers.IntegerField()
     neutral = serializers.IntegerField()
     negative = serializers.IntegerField()
@@ -26,7 +26,7 @@ class SentimentSerializer(serializers.Serializer):
     net = serializers.IntegerField(allow_null=True, help_text="(positive - negative) / scored x 100.")
 
 
-class TotalsSerializer(serializers.Serializer):
+class AnalyticsTotalsSerializer(serializers.Serializer):
     shares = serializers.IntegerField(help_text="Confirmed shares (exact).")
     clicks = serializers.IntegerField(help_text="Human clicks on tracked links (exact; bots never counted).")
     reach = serializers.IntegerField(help_text="Estimate: followers of the accounts that shared, per share.")
@@ -39,12 +39,12 @@ class TotalsSerializer(serializers.Serializer):
     emv = serializers.DecimalField(
         max_digits=16, decimal_places=2, help_text="Estimate: reach/1000 x CPM + clicks x CPC."
     )
-    post_sentiment = SentimentSerializer()
+    post_sentiment = AnalyticsSentimentSerializer()
     mentions = serializers.IntegerField()
-    mention_sentiment = SentimentSerializer()
+    mention_sentiment = AnalyticsSentimentSerializer()
 
 
-class PeriodSerializer(serializers.Serializer):
+class AnalyticsPeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     previous_start = serializers.DateField()
@@ -54,20 +54,20 @@ class PeriodSerializer(serializers.Serializer):
     network = serializers.CharField()
 
 
-class PricesSerializer(serializers.Serializer):
+class AnalyticsPricesSerializer(serializers.Serializer):
     cpm = serializers.DecimalField(max_digits=8, decimal_places=2)
     cpc = serializers.DecimalField(max_digits=8, decimal_places=2)
     currency = serializers.CharField()
 
 
-class FiguresSerializer(serializers.Serializer):
-    period = PeriodSerializer()
-    current = TotalsSerializer()
-    previous = TotalsSerializer()
-    prices = PricesSerializer()
+class AnalyticsFiguresSerializer(serializers.Serializer):
+    period = AnalyticsPeriodSerializer()
+    current = AnalyticsTotalsSerializer()
+    previous = AnalyticsTotalsSerializer()
+    prices = AnalyticsPricesSerializer()
 
 
-class PointSerializer(serializers.Serializer):
+class AnalyticsPointSerializer(serializers.Serializer):
     day = serializers.DateField(help_text="The day, or the Monday of the week for periods over 45 days.")
     shares = serializers.IntegerField()
     clicks = serializers.IntegerField()
@@ -77,13 +77,13 @@ class PointSerializer(serializers.Serializer):
     mentions = serializers.IntegerField()
 
 
-class SeriesSerializer(serializers.Serializer):
-    period = PeriodSerializer()
+class AnalyticsSeriesSerializer(serializers.Serializer):
+    period = AnalyticsPeriodSerializer()
     by = serializers.ChoiceField(choices=["day", "week"])
-    points = PointSerializer(many=True)
+    points = AnalyticsPointSerializer(many=True)
 
 
-class BreakdownRowSerializer(serializers.Serializer):
+class AnalyticsBreakdownRowSerializer(serializers.Serializer):
     id = serializers.CharField(allow_null=True, help_text="Team, campaign or content id, or the network.")
     name = serializers.CharField()
     shares = serializers.IntegerField()
@@ -93,25 +93,25 @@ class BreakdownRowSerializer(serializers.Serializer):
     reach = serializers.IntegerField()
 
 
-class SharerSerializer(serializers.Serializer):
+class AnalyticsSharerSerializer(serializers.Serializer):
     name = serializers.CharField(help_text='"A colleague" for members who appear anonymously.')
     shares = serializers.IntegerField()
     clicks = serializers.IntegerField()
     engagement = serializers.IntegerField()
 
 
-class BreakdownsSerializer(serializers.Serializer):
-    period = PeriodSerializer()
-    teams = BreakdownRowSerializer(many=True)
+class AnalyticsBreakdownsSerializer(serializers.Serializer):
+    period = AnalyticsPeriodSerializer()
+    teams = AnalyticsBreakdownRowSerializer(many=True)
     teams_without_shares = serializers.ListField(child=serializers.CharField())
-    campaigns = BreakdownRowSerializer(many=True)
-    networks = BreakdownRowSerializer(many=True)
-    content = BreakdownRowSerializer(many=True)
+    campaigns = AnalyticsBreakdownRowSerializer(many=True)
+    networks = AnalyticsBreakdownRowSerializer(many=True)
+    content = AnalyticsBreakdownRowSerializer(many=True)
     content_without_shares = serializers.ListField(child=serializers.CharField())
-    sharers = SharerSerializer(many=True)
+    sharers = AnalyticsSharerSerializer(many=True)
 
 
-class PolicyComplianceSerializer(serializers.Serializer):
+class AnalyticsPolicyComplianceSerializer(serializers.Serializer):
     title = serializers.CharField()
     version = serializers.IntegerField()
     total = serializers.IntegerField()
@@ -121,7 +121,7 @@ class PolicyComplianceSerializer(serializers.Serializer):
     percent = serializers.FloatField(allow_null=True)
 
 
-class CourseCompletionSerializer(serializers.Serializer):
+class AnalyticsCourseCompletionSerializer(serializers.Serializer):
     title = serializers.CharField()
     assigned = serializers.IntegerField()
     completed = serializers.IntegerField()
@@ -129,14 +129,14 @@ class CourseCompletionSerializer(serializers.Serializer):
     percent = serializers.FloatField(allow_null=True)
 
 
-class ComplianceSerializer(serializers.Serializer):
+class AnalyticsComplianceSerializer(serializers.Serializer):
     acknowledged_percent = serializers.FloatField(allow_null=True)
-    policies = PolicyComplianceSerializer(many=True)
+    policies = AnalyticsPolicyComplianceSerializer(many=True)
     training_percent = serializers.FloatField(allow_null=True)
-    courses = CourseCompletionSerializer(many=True)
+    courses = AnalyticsCourseCompletionSerializer(many=True)
 
 
-class ImpactTotalsSerializer(serializers.Serializer):
+class AnalyticsImpactTotalsSerializer(serializers.Serializer):
     shares = serializers.IntegerField()
     clicks = serializers.IntegerField()
     engagement = serializers.IntegerField()
@@ -145,7 +145,7 @@ class ImpactTotalsSerializer(serializers.Serializer):
     ctr = serializers.FloatField(allow_null=True)
 
 
-class ImpactPointSerializer(serializers.Serializer):
+class AnalyticsImpactPointSerializer(serializers.Serializer):
     day = serializers.DateField()
     shares = serializers.IntegerField()
     clicks = serializers.IntegerField()
@@ -153,8 +153,8 @@ class ImpactPointSerializer(serializers.Serializer):
     points = serializers.IntegerField()
 
 
-class ImpactSerializer(serializers.Serializer):
-    period = PeriodSerializer()
-    current = ImpactTotalsSerializer()
-    previous = ImpactTotalsSerializer()
-    points = ImpactPointSerializer(many=True)
+class AnalyticsImpactSerializer(serializers.Serializer):
+    period = AnalyticsPeriodSerializer()
+    current = AnalyticsImpactTotalsSerializer()
+    previous = AnalyticsImpactTotalsSerializer()
+    points = AnalyticsImpactPointSerializer(many=True)

@@ -25,12 +25,14 @@ def figure(value, kind="count"):
 
 
 @register.filter
-def movement(change):
-    """The change of a figure in words: "+12% on the period before", "no change", "new"."""
+def movement(change, kind=""):
+    """The change of a figure in words: "+12%", "+5 pts" (for a percentage), "no change", "up from none"."""
     if change["direction"] == "none":
         return ""
     if change["direction"] == "flat":
         return _("no change")
+    if kind == "percent":
+        return _("%(points)s pts") % {"points": f"{change['delta']:+.1f}".replace(".0", "")}
     if change["percent"] is None:
         return _("up from none") if change["direction"] == "up" else ""
     return f"{change['percent']:+d}%"

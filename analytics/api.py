@@ -19,6 +19,7 @@ from .serializers import (
     AnalyticsFigureInput,
     AnalyticsFiguresSerializer,
     AnalyticsImpactSerializer,
+    AnalyticsModerationSerializer,
     AnalyticsSeriesSerializer,
 )
 
@@ -48,6 +49,7 @@ class AnalyticsViewSet(OrganizationViewSet):
         "breakdowns": "analytics.view",
         "compliance": "analytics.compliance",
         "impact": "analytics.impact",
+        "moderation": "analytics.moderation",
     }
 
     def scoped_queryset(self):  # no list of rows here: every answer is computed from the rollups
@@ -126,3 +128,16 @@ class AnalyticsViewSet(OrganizationViewSet):
             "points": mine["series"],
         }
         return Response(AnalyticsImpactSerializer(body).data)
+
+    @extend_schema(parameters=[AnalyticsFigureInput], responses=AnalyticsModerationSerializer)
+    def moderation(self, request, *args, **kwargs):
+        f = self._filters(with_dimensions=False)
+        data = selectors.moderation(organization=self.organization, filters=f)
+        body = {
+            "period": _period(f),
+            "current": data["current"],
+            "previous": data["previous"],
+            "overdue_now": data["now"]["overdue"],
+            "rules": data["precision"],
+        }
+        return Response(AnalyticsModerationSerializer(body).data)

@@ -158,3 +158,29 @@ class AnalyticsImpactSerializer(serializers.Serializer):
     current = AnalyticsImpactTotalsSerializer()
     previous = AnalyticsImpactTotalsSerializer()
     points = AnalyticsImpactPointSerializer(many=True)
+
+
+class AnalyticsModerationTotalsSerializer(serializers.Serializer):
+    raised = serializers.IntegerField(help_text="Review items flagged in the period.")
+    decided = serializers.IntegerField(help_text="Review items decided in the period.")
+    decided_in_time = serializers.IntegerField(help_text="Decided by their due time (the service level).")
+    in_time_percent = serializers.FloatField(allow_null=True)
+    hours_to_decision = serializers.FloatField(allow_null=True, help_text="Average, flag to decision.")
+    violations = serializers.IntegerField()
+
+
+class AnalyticsRulePrecisionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    category = serializers.CharField()
+    flagged = serializers.IntegerField()
+    decided = serializers.IntegerField()
+    violations = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True)
+
+
+class AnalyticsModerationSerializer(serializers.Serializer):
+    period = AnalyticsPeriodSerializer()
+    current = AnalyticsModerationTotalsSerializer()
+    previous = AnalyticsModerationTotalsSerializer()
+    overdue_now = serializers.IntegerField()
+    rules = AnalyticsRulePrecisionSerializer(many=True, help_text="Each rule's precision over the last 90 days.")

@@ -71,3 +71,10 @@ def test_who_sees_the_moderation_page(request, org, client_for, role, status):
         reverse("analytics_moderation", kwargs={"org_slug": org.slug})
     )
     assert response.status_code == status
+
+
+def test_the_api_gives_the_same_moderation_figures(org, moderator, employee, queue, client_for):
+    path = f"/api/v1/o/{org.slug}/analytics/moderation/?period=custom&start=2026-11-10&end=2026-11-16"
+    body = client_for(moderator).get(path).json()
+    assert (body["current"]["raised"], body["current"]["in_time_percent"], body["overdue_now"]) == (3, 50.0, 2)
+    assert client_for(employee).get(path).status_code == 403

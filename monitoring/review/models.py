@@ -131,6 +131,12 @@ class ReviewItem(TenantModel):
             # the queue: active items by priority then due time
             # the queue by priority then due time; waiting items are read off it in order (one in ten or so)
             models.Index(fields=["organization", "-priority", "due_at", "id"], name="reviewitem_org_order"),
+            # the default view (waiting items only) read off a small index of its own, however many are resolved
+            models.Index(
+                fields=["organization", "-priority", "due_at", "id"],
+                name="reviewitem_org_waiting",
+                condition=Q(state__in=["open", "claimed", "escalated", "reopened"]),
+            ),
             models.Index(fields=["organization", "state"], name="reviewitem_org_state"),
             models.Index(fields=["organization", "member", "-created_at"], name="reviewitem_org_member"),
             models.Index(fields=["organization", "post"], name="reviewitem_org_post"),

@@ -23,7 +23,7 @@ TEXT = "Sharing a few thoughts on our quarter, the launch, and what the team is 
 def _item(organization, i: int, people: list[tuple[int, int | None]], now) -> ReviewItem:
     active = i % 10 == 0
     user_id, team_id = people[i % len(people)] if people else (None, None)
-    priority = 1 + (i % 4)
+    priority = 1 + (i // 10) % 4  # every priority among the waiting items as among the resolved
     created = now - timedelta(minutes=7 * i)
     return ReviewItem(
         organization=organization,

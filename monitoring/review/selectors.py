@@ -128,8 +128,9 @@ def queue_list(*, organization, filters: QueueFilters, user=None):
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
         qs = qs.filter(assignee_id=_int(filters.assignee))
+    # people are fetched for the page's rows afterwards (no join): the page is read off the queue index in order
     return (
-        qs.select_related("member", "assignee")
+        qs.prefetch_related("member", "assignee")
         .defer("snapshot", "priority_reasons")
         .order_by("-priority", "due_at", "id")
     )

@@ -65,6 +65,11 @@ def queue(request):
             "sources": Source.choices,
             "categories": Rule.Category.choices,
             "priorities": [(4, _("Critical")), (3, _("High")), (2, _("Medium")), (1, _("Low"))],
+            # per row, so the loop renders no tag that translates or reverses
+            "item_base": url_of(request, "review_queue"),
+            "overdue_label": _("Overdue"),
+            "unknown_label": _("Unknown"),
+            "claim_expired_label": _("claim expired"),
             "statuses": [
                 ("active", _("Waiting (open, claimed, escalated, reopened)")),
                 ("open", _("Open")),

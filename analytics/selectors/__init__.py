@@ -2,7 +2,7 @@
 from here: `from analytics import selectors`."""
 
 from .compliance import acknowledgements, training
-from .dashboard import HEADLINES, change, dashboard, headlines
+from .dashboard import HEADLINES, change, dashboard, headline, headlines
 from .figures import analytics_settings, emv
 from .impact import impact, standing
 from .moderation import moderation, moderation_totals
@@ -20,6 +20,7 @@ __all__ = [
     "dashboard",
     "default_filters",
     "emv",
+    "headline",
     "headlines",
     "impact",
     "local_today",

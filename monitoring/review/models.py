@@ -52,6 +52,9 @@ class ReviewSettings(TenantModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization"], name="reviewsettings_one_per_org")]
 
+    def __str__(self):
+        return f"Review queue settings of organization {self.organization_id}"
+
     def hours_for(self, priority: int) -> int:
         return {
             Priority.CRITICAL: self.critical_hours,

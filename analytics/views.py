@@ -43,19 +43,21 @@ def _query(request) -> str:
     return params.urlencode()
 
 
-def _compliance(request, team_id=None) -> dict:
+def _compliance(request, team_id=None, *, people: bool = True) -> dict:
     organization = request.organization
     return {
-        "acknowledgements": selectors.acknowledgements(organization=organization, team_id=team_id),
-        "training": selectors.training(organization=organization, team_id=team_id),
+        "acknowledgements": selectors.acknowledgements(organization=organization, team_id=team_id, people=people),
+        "training": selectors.training(organization=organization, team_id=team_id, people=people),
     }
 
 
-def _data(request, filters, *, compliance: bool = False, dashboard: bool = True, moderation: bool = False) -> dict:
+def _data(
+    request, filters, *, compliance: bool = False, dashboard: bool = True, moderation: bool = False, people=True
+) -> dict:
     organization = request.organization
     data = {"dashboard": selectors.dashboard(organization=organization, filters=filters)} if dashboard else {}
     if compliance:
-        data.update(_compliance(request, filters.team_id))
+        data.update(_compliance(request, filters.team_id, people=people))
     if moderation:
         data["moderation"] = selectors.moderation(organization=organization, filters=filters)
     return data
@@ -68,7 +70,7 @@ def dashboard(request):
     may_compliance = request.membership.may("analytics.compliance")
     context = {"form": form, "filters": filters, "query": _query(request), "may_compliance": may_compliance}
     if filters is not None:
-        data = _data(request, filters, compliance=may_compliance)
+        data = _data(request, filters, compliance=may_compliance, people=False)  # the percentages only
         board = data["dashboard"]
         context.update(
             data=board,

@@ -36,16 +36,16 @@ def _policy_row(organization, policy, team_id) -> dict:
     }
 
 
-def acknowledgements(*, organization, team_id=None) -> dict:
+def acknowledgements(*, organization, team_id=None, people: bool = True) -> dict:
     """Each active policy's current version: its audience, acknowledged, pending and overdue (of one team if
-    asked), the per-team counts, and the overall compliance."""
+    asked), the per-team counts, and the overall compliance; with `people`, up to 20 overdue people per policy."""
     policies = [p for p in policy_list_for_staff(organization=organization) if p.current_version_id]
     rows = [_policy_row(organization, policy, team_id) for policy in policies]
     total = sum(row["total"] for row in rows)
     acknowledged = sum(row["acknowledged"] for row in rows)
     overdue = []
     for policy, row in zip(policies, rows, strict=True):
-        if row["overdue"]:
+        if people and row["overdue"]:
             people = report_people(
                 organization=organization, version=policy.current_version, team_id=team_id, status="overdue"
             ).values_list("user__full_name", "user__email", "team__name")[:OVERDUE_SHOWN]
@@ -60,7 +60,7 @@ def acknowledgements(*, organization, team_id=None) -> dict:
     }
 
 
-def training(*, organization, team_id=None) -> dict:
+def training(*, organization, team_id=None, people: bool = True) -> dict:
     """Each active course: assigned, completed, overdue (of one team if asked), and the overall completion."""
     courses = [c for c in course_list_for_staff(organization=organization) if c.current_version_id]
     rows, overdue = [], []
@@ -80,11 +80,11 @@ def training(*, organization, team_id=None) -> dict:
                 "percent": _percent(counts["completed"], counts["assigned"]),
             }
         )
-        if counts["overdue"]:
-            people = course_report_people(organization=organization, course=course, team_id=team_id, status="overdue")
+        if people and counts["overdue"]:
+            found = course_report_people(organization=organization, course=course, team_id=team_id, status="overdue")
             overdue += [
                 {"course": course.title, "name": n or e, "email": e, "team": t or "", "due_on": due}
-                for n, e, t, due, _done, _number in people[:OVERDUE_SHOWN]
+                for n, e, t, due, _done, _number in found[:OVERDUE_SHOWN]
             ]
     assigned = sum(row["assigned"] for row in rows)
     completed = sum(row["completed"] for row in rows)

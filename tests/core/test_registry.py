@@ -67,7 +67,7 @@ def test_an_apps_sidebar_entries_resolve_and_show_with_their_action(name, regist
 
 def test_sidebar_sections_keep_their_order():
     sections = [section for section, _ in nav_links("acme", frozenset(ACTIONS))]
-    assert sections == ["", "Content", "Policies", "Recognition", "Monitoring", "Administration"]
+    assert sections == ["", "Content", "Policies", "Recognition", "Monitoring", "Analytics", "Administration"]
     home = nav_links("acme", frozenset(ACTIONS))[0][1]
     assert [label for label, *_ in home] == ["Home"]
     administration = dict(nav_links("acme", frozenset(ACTIONS)))["Administration"]

@@ -69,3 +69,12 @@ TARGETS: list[Target] = [
         click_check=2000,
     ),
 ]
+
+# Each issue's own targets join TARGETS when their module is imported; importing them here means every reader
+# of TARGETS (run.py, probe.py, report.py) sees all of them
+from bench import (  # noqa: E402,F401 - imported for their effect on TARGETS
+    targets_analytics,
+    targets_recognition,
+    targets_review,
+    targets_training,
+)

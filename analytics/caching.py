@@ -4,7 +4,7 @@ minute keeps the cache warm), the analytics settings (CPM, CPC), memberships and
 content items' titles and schedule and campaigns' names, the recognition board preferences (top sharers) and a
 person's name. The lifetime is a backstop for what time alone changes (an item going live)."""
 
-from advocacy.core.cache import Cached, On
+from advocacy.core.cache import Cached, On, request_prefetch
 from advocacy.tenancy.caching import organizations_of_person
 
 _ORG = ("organization_id",)
@@ -30,3 +30,11 @@ dashboard_cache = Cached(
         On("accounts.User", scope=organizations_of_person, fields={"full_name", "email"}),
     ],
 )
+
+
+@request_prefetch
+def request_keys(request, organization, user_id: int, subpath: str) -> list[str]:
+    """On the organization's home page (subpath ""), the dashboard's headline (selectors.home_headline), fetched
+    with the membership in the page's one round trip (for everyone: a member who may not see it reads nothing
+    more)."""
+    return dashboard_cache.keys((organization.pk,), "home-headline") if subpath == "" else []

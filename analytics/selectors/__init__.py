@@ -2,7 +2,7 @@
 from here: `from analytics import selectors`."""
 
 from .compliance import acknowledgements, training
-from .dashboard import HEADLINES, change, dashboard, headline, headlines
+from .dashboard import HEADLINES, change, dashboard, headline, headlines, home_headline
 from .figures import analytics_settings, emv
 from .impact import impact, standing
 from .moderation import moderation, moderation_totals
@@ -22,6 +22,7 @@ __all__ = [
     "emv",
     "headline",
     "headlines",
+    "home_headline",
     "impact",
     "local_today",
     "moderation",

@@ -60,6 +60,22 @@ def headline(*, organization, filters: Filters) -> dict:
     return dashboard_cache.get_or_compute((organization.pk,), "headline", *filters.key(), compute=compute)
 
 
+def home_headline(*, organization, filters: Filters) -> dict:
+    """The headline of the default period for the organization home page, under a key that names no date (so
+    the page's request prefetch can name it without knowing the organization's time zone): a value kept for
+    another period (yesterday's) is computed again."""
+
+    def compute():
+        return {**headline(organization=organization, filters=filters), "period": filters.key()}
+
+    return dashboard_cache.get_or_compute(
+        (organization.pk,),
+        "home-headline",
+        compute=compute,
+        still_valid=lambda value: value.get("period") == filters.key(),
+    )
+
+
 def change(current, previous) -> dict:
     """How a figure moved: the difference and, when the previous value is not zero, the percentage."""
     if current is None or previous is None:

@@ -48,7 +48,7 @@ def analytics_headline(context):
     from analytics import selectors
 
     today = selectors.local_today(selectors.organization_zone(organization))
-    data = selectors.headline(organization=organization, filters=selectors.default_filters(today))
+    data = selectors.home_headline(organization=organization, filters=selectors.default_filters(today))
     lines = [line for line in selectors.headlines(data) if line["key"] in ("participation", "shares", "clicks", "emv")]
     return {"show": True, "lines": lines, "organization": organization, "currency": data["config"]["currency"]}
 

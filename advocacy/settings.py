@@ -302,6 +302,12 @@ SPECTACULAR_SETTINGS = {
         "ContentStatus": "content_library.models.ContentItem.Status",
         "ContentRevisionStatus": "content_library.models.ContentRevision.Status",
         "ShareStatus": "content_library.models.Share.Status",
+        # monitoring and its review queue
+        "MonitoredNetwork": "monitoring.models.Network",
+        "SharingNetwork": "content_library.networks.Network",
+        "ReviewItemState": "monitoring.review.models.ReviewItem.State",
+        "ReviewOutcome": "monitoring.review.models.ReviewItem.Outcome",
+        "ConsequenceKind": "monitoring.review.models.Consequence.Kind",
         # incidents (monitoring.incidents)
         "IncidentState": "monitoring.incidents.models.Incident.State",
         "IncidentSource": "monitoring.incidents.models.Incident.Source",

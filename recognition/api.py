@@ -133,12 +133,13 @@ class RedemptionViewSet(mixins.ListModelMixin, OrganizationViewSet):
         return redemptions
 
     def _decide(self, request, decide):
+        redemption = self.get_object()  # someone else's: 404 before the body is read
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         redemption = decide(
             organization=self.organization,
             actor=request.user,
-            redemption=self.get_object(),
+            redemption=redemption,
             note=data.validated_data["note"],
         )
         return Response(RedemptionSerializer(redemption).data)

@@ -29,18 +29,20 @@ SELECT %(org)s, m.user_id, 'award', 0, (%(reasons)s::text[])[1 + (g %% 5)], %(ki
 FROM (SELECT user_id, row_number() OVER (ORDER BY user_id) AS n FROM tenancy_membership
       WHERE organization_id = %(org)s AND is_active) AS m
 CROSS JOIN generate_series(%(start)s, %(stop)s) AS g
-CROSS JOIN LATERAL (SELECT now() - ((g * 7919 + m.n * 104729) %% 525600) * interval '1 minute' AS at) AS t
+CROSS JOIN LATERAL (SELECT date_trunc('day', now())
+    - ((g * 7919 + m.n * 104729) %% 525600) * interval '1 minute' AS at) AS t
 WHERE m.n <= %(members)s
+ON CONFLICT DO NOTHING
 """
 
 
 def _history(organization, wanted: int, ctx) -> int:
-    """Top the scale history up to `wanted` entries, spread evenly over the active members."""
+    """Top the scale history up to `wanted` entries, spread evenly over the active members (a member's n-th
+    entry is the same row in every run, so a top-up after members joined adds only what is missing)."""
     have = PointsEntry.objects.filter(organization=organization, source_kind=SCALE_KIND).count()
     members = Membership.objects.filter(organization=organization, is_active=True).count()
     if wanted <= have or not members:
         return 0
-    per_member_have = have // members
     per_member = -(-wanted // members)  # ceiling: every member gets the same number of entries
     with connection.cursor() as cursor:
         cursor.execute(
@@ -51,7 +53,7 @@ def _history(organization, wanted: int, ctx) -> int:
                 "points": POINTS,
                 "kind": SCALE_KIND,
                 "tz": settings.TIME_ZONE,
-                "start": per_member_have + 1,
+                "start": 1,  # what a member has already is skipped (the ledger's unique key)
                 "stop": per_member,
                 "members": members,
             },

@@ -2,7 +2,7 @@
 members, and the rollups rebuilt from the whole ledger agree with it."""
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from advocacy.core.scale import ScaleContext
 from advocacy.tenancy.context import organization_scope
@@ -29,3 +29,13 @@ def test_history_tops_up_and_rollups_agree(org):
         assert PointsDaily.objects.aggregate(n=Sum("points"))["n"] == ledger
         assert len(set(PointsEntry.objects.values_list("user_id", flat=True))) > 1
     assert any("rebuilt from it in" in line for line in logged)
+    # members join, and a larger history is asked for: only what is missing is added
+    for _ in range(2):
+        member(org)
+    with organization_scope(org):
+        generate_points(org, ScaleContext(options={"ledger_entries": 120}, password_hash="", log=logged.append))
+        per_member = PointsEntry.objects.filter(source_kind=SCALE_KIND).values("user_id").annotate(n=Count("pk"))
+        assert {row["n"] for row in per_member} == {20}
+        assert (
+            PointsTotal.objects.aggregate(n=Sum("points"))["n"] == PointsEntry.objects.aggregate(n=Sum("points"))["n"]
+        )

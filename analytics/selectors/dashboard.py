@@ -4,7 +4,7 @@ breakdowns. Cached per organization and filters through the one cache contract (
 from __future__ import annotations
 
 from ..caching import dashboard_cache
-from . import breakdowns
+from .breakdowns import by_campaign, by_network, by_team, top_content, top_sharers, unshared_content
 from .figures import active_members, analytics_settings, series, totals
 from .moderation import moderation_totals
 from .periods import Filters
@@ -28,12 +28,12 @@ def _compute(organization, f: Filters) -> dict:
         "current": totals(organization, f, members=members, config=config),
         "previous": totals(organization, f.previous(), members=members, config=config),
         "series": series(organization, f),
-        "teams": breakdowns.by_team(organization, f),
-        "campaigns": breakdowns.by_campaign(organization, f),
-        "networks": breakdowns.by_network(organization, f),
-        "content": breakdowns.top_content(organization, f),
-        "unshared": breakdowns.unshared_content(organization, f),
-        "sharers": breakdowns.top_sharers(organization, f),
+        "teams": by_team(organization, f),
+        "campaigns": by_campaign(organization, f),
+        "networks": by_network(organization, f),
+        "content": top_content(organization, f),
+        "unshared": unshared_content(organization, f),
+        "sharers": top_sharers(organization, f),
         "config": {"cpm": config.cpm, "cpc": config.cpc, "currency": config.currency},
         # the review queue is the organization's (the team, campaign and network filters do not apply to it)
         "moderation": {

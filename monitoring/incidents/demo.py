@@ -12,7 +12,7 @@ from django.utils import timezone
 from .models import Incident, IncidentStep, ResponsePlan, TimelineEntry
 from .services import incidents as services
 from .services import plan as plan_services
-from .services.receivers import engagement_recorded
+from .services.engagement import engagement_recorded
 
 PROTOCOL = """## Who speaks
 

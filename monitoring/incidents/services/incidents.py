@@ -27,6 +27,7 @@ from ..models import (
 from ..review_link import linked_item
 from . import notifications
 from .common import active_member_ids, users_by_id
+from .engagement import engagement_backfill
 
 Kind = TimelineEntry.Kind
 TRANSITIONS = {
@@ -150,8 +151,6 @@ def incident_declare(
             )
             _declared_record(organization, actor, incident)
             if incident.post_id:
-                from .receivers import engagement_backfill
-
                 engagement_backfill(organization=organization, incident=incident)
     except IntegrityError:  # declared at the same moment by someone (or something) else: join theirs
         existing = _active_for(organization, post_id=post_id, item_id=item_id)

@@ -56,6 +56,9 @@ class AnalyticsViewSet(OrganizationViewSet):
         return ActivityDaily.objects.none()
 
     def _filters(self, *, with_dimensions=True):
+        typed = AnalyticsFigureInput(data=self.request.query_params.dict())  # the schema's types, strictly
+        if not typed.is_valid():
+            raise ValidationError(typed.errors)
         params = self.request.query_params.copy()
         if not with_dimensions:
             for name in ("team", "campaign", "network"):

@@ -44,7 +44,7 @@ class AnalyticsTotalsSerializer(serializers.Serializer):
     mention_sentiment = AnalyticsSentimentSerializer()
 
 
-class AnalyticsPeriodSerializer(serializers.Serializer):
+class AnalyticsWindowSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     previous_start = serializers.DateField()
@@ -61,7 +61,7 @@ class AnalyticsPricesSerializer(serializers.Serializer):
 
 
 class AnalyticsFiguresSerializer(serializers.Serializer):
-    period = AnalyticsPeriodSerializer()
+    period = AnalyticsWindowSerializer()
     current = AnalyticsTotalsSerializer()
     previous = AnalyticsTotalsSerializer()
     prices = AnalyticsPricesSerializer()
@@ -78,7 +78,7 @@ class AnalyticsPointSerializer(serializers.Serializer):
 
 
 class AnalyticsSeriesSerializer(serializers.Serializer):
-    period = AnalyticsPeriodSerializer()
+    period = AnalyticsWindowSerializer()
     by = serializers.ChoiceField(choices=["day", "week"])
     points = AnalyticsPointSerializer(many=True)
 
@@ -101,7 +101,7 @@ class AnalyticsSharerSerializer(serializers.Serializer):
 
 
 class AnalyticsBreakdownsSerializer(serializers.Serializer):
-    period = AnalyticsPeriodSerializer()
+    period = AnalyticsWindowSerializer()
     teams = AnalyticsBreakdownRowSerializer(many=True)
     teams_without_shares = serializers.ListField(child=serializers.CharField())
     campaigns = AnalyticsBreakdownRowSerializer(many=True)
@@ -154,7 +154,7 @@ class AnalyticsImpactPointSerializer(serializers.Serializer):
 
 
 class AnalyticsImpactSerializer(serializers.Serializer):
-    period = AnalyticsPeriodSerializer()
+    period = AnalyticsWindowSerializer()
     current = AnalyticsImpactTotalsSerializer()
     previous = AnalyticsImpactTotalsSerializer()
     points = AnalyticsImpactPointSerializer(many=True)
@@ -179,7 +179,7 @@ class AnalyticsRulePrecisionSerializer(serializers.Serializer):
 
 
 class AnalyticsModerationSerializer(serializers.Serializer):
-    period = AnalyticsPeriodSerializer()
+    period = AnalyticsWindowSerializer()
     current = AnalyticsModerationTotalsSerializer()
     previous = AnalyticsModerationTotalsSerializer()
     overdue_now = serializers.IntegerField()

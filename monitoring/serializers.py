@@ -171,7 +171,12 @@ class PostFilterSerializer(serializers.Serializer):
     network = serializers.ChoiceField(choices=Network.choices, required=False)
     team = OrganizationTeamField(help_text="Posts by members of this team.")
     sentiment = serializers.ChoiceField(choices=SENTIMENTS, required=False)
-    rule = serializers.PrimaryKeyRelatedField(queryset=Rule.objects.none(), required=False, help_text="Matched it.")
+    rule = serializers.PrimaryKeyRelatedField(
+        queryset=Rule.objects.none(),
+        required=False,
+        help_text="Matched it.",
+        error_messages={"does_not_exist": "No rule with id {pk_value} in this organization."},
+    )
     flagged = serializers.BooleanField(required=False, default=False, help_text="Matched any rule.")
     period = serializers.ChoiceField(choices=list(PERIODS), required=False, default=DEFAULT_PERIOD)
 

@@ -12,7 +12,7 @@ import sys
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
-from drf_spectacular.plumbing import force_instance
+from drf_spectacular.plumbing import force_instance, is_serializer
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -80,8 +80,13 @@ class AutoSchema(BaseAutoSchema):
         return [*parameters, filters] if filters is not None else parameters
 
     def _takes_query(self) -> bool:
-        """Query parameters that can be wrong: a list's filters and its page size."""
-        return self._list_filters() is not None or (self.method == "GET" and self._is_list_view())
+        """Query parameters that can be wrong: a list's filters and its page size, or a read's input serializer
+        given as its parameters (`@extend_schema(parameters=[SomeInput])`, e.g. a dashboard's period)."""
+        if self._list_filters() is not None:
+            return True
+        if self.method != "GET":
+            return False
+        return self._is_list_view() or any(is_serializer(p) for p in self.get_override_parameters())
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -1,11 +1,10 @@
-"""Demo data for analytics: three months of sharing history (demo_history.py), the rollups of what the other
-apps' demo data recorded, so the dashboard, the compliance page and My impact show figures from the first
-sign-in, the admin's prices for earned media value, and the admin's weekly summary. Idempotent (the rollups are
+"""Demo data for analytics: the rollups of what the other apps' demo data recorded (content_library's includes
+three months of sharing history), so the dashboard, the compliance page and My impact show figures from the
+first sign-in, the admin's prices for earned media value, and the admin's weekly summary. Idempotent (the rollups are
 recomputed, the rest get_or_create)."""
 
 import datetime
 
-from .demo_history import seed_history
 from .models import AnalyticsSettings, SummarySubscription
 from .scale import HISTORY_DAYS
 from .selectors.zone import local_today, organization_zone
@@ -20,6 +19,5 @@ def seed(demo):
     admin = demo.people.get("admin")
     if admin is not None:
         SummarySubscription.objects.get_or_create(organization=organization, user=admin)
-    seed_history(demo)
     today = local_today(organization_zone(organization))
     rollup_days(organization=organization, days=[today - datetime.timedelta(days=n) for n in range(HISTORY_DAYS)])

@@ -122,7 +122,7 @@ class ContentLibraryConfig(AppConfig):
             "content_library.tasks.maintain_share_partitions": "rollups",
             "content_library.tasks.send_weekly_digest": "mail",
         },
-        seeders=("content_library.demo.seed",),
+        seeders=("content_library.demo.seed", "content_library.demo.history.seed_history"),
         scale_steps=("content_library.scale.generate_content", "content_library.scale.generate_small_org_content"),
         url_kwargs="tests.content_library.url_kwargs.MAKERS",
     )

@@ -1,8 +1,8 @@
-"""Three months of history for the demo dashboard: the program's first weeks, before the content library's demo
-activity (its items are a few weeks old). A handful of earlier articles, shared a little at first and more every
-week (a program taking off), with human clicks per day, written in bulk the way content_library's own demo data
-is, then its counters synced with its demo helper. Engineering never shares, so the dashboard has a team to
-chase. Idempotent: the history's items are found by address first."""
+"""Three months of history (the analytics demo dashboard shows it): the program's first weeks, before the
+content library's demo activity (its items are a few weeks old). A handful of earlier articles, each with its
+own drawn picture, shared a little at first and more every week (a program taking off), with human clicks per
+day, written in bulk the way the library's own demo data is, then its counters synced. Engineering never shares,
+so the dashboard has a team to chase. Idempotent: the history's items are found by address first."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from content_library.demo import _sync_counters
-from content_library.models import ClickDaily, ContentItem, Share, new_link_code
-from content_library.services.sharing import tracked_destination
+from ..models import ClickDaily, ContentItem, Share, new_link_code
+from ..services.sharing import tracked_destination
+from .activity import _sync_counters
+from .library import _give_picture
 
 ARTICLES = [
     ("Why we started our advocacy program", "Our people tell our story better than any ad."),
@@ -46,7 +47,11 @@ def _items(org, now) -> list[ContentItem]:
         )
         for n, (title, summary) in enumerate(ARTICLES)
     ]
-    return ContentItem.objects.bulk_create(items)
+    items = ContentItem.objects.bulk_create(items)
+    brand = org.name.split()[0]
+    for item in items:  # each with its own drawn picture, stored as an upload is
+        _give_picture(org, item, brand=brand, topic="Company news")
+    return items
 
 
 def _sharers(demo) -> list:

@@ -90,8 +90,18 @@ def kind(path: str) -> str:
     return re.sub(r"/\d+(?=/|$)", "/N", urlparse(path).path)
 
 
+# files, not pages: CSV exports and bundles, calendar files and feeds
+DOWNLOADS = re.compile(r"(export|\.ics|\.csv|\.zip|calendar|download)", re.IGNORECASE)
+
+
 def wanted(href: str | None) -> bool:
-    return bool(href) and href.startswith("/") and not href.startswith(SKIP) and not href.startswith("//")
+    return (
+        bool(href)
+        and href.startswith("/")
+        and not href.startswith(SKIP)
+        and not href.startswith("//")
+        and not DOWNLOADS.search(href)
+    )
 
 
 def signed_in_context(browser, base, user, script):

@@ -16,7 +16,7 @@ def test_each_role_signs_in_and_sees_home(role, org, team, sign_in, screenshot):
     assert page.get_by_role("heading", name=f"Welcome back, {user.full_name}").is_visible()
     nav = page.get_by_role("navigation", name="Main")
     if role == Role.ADMIN:
-        assert nav.get_by_role("link", name="Members").is_visible()
+        assert nav.get_by_role("link", name="Members", exact=True).is_visible()
     if role == Role.EMPLOYEE:
-        assert nav.get_by_role("link", name="Members").count() == 0
+        assert nav.get_by_role("link", name="Members", exact=True).count() == 0
     screenshot(page, f"home-{role}")

@@ -10,11 +10,10 @@ from advocacy.tenancy.context import organization_scope
 from monitoring.incidents.models import Incident
 from monitoring.models import Post
 from monitoring.services.intake import posts_ingest
-from tests.browser.conftest import SCREENSHOTS, browser, new_page  # noqa: F401 - the browser fixtures
+from tests.browser.conftest import SCREENSHOTS
 from tests.monitoring.factories import MonitoringSettingsFactory, PullRunFactory, pulled
+from tests.monitoring_incidents.factories import member, plan
 from tests.monitoring_review.factories import flagged_item
-
-from .factories import member, plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +54,7 @@ def _viral_incident(org, hr):
         return Incident.objects.get(organization=org, source="virality")
 
 
-def test_an_incident_from_the_virality_trigger_to_its_review(new_page, screenshot, org, hr, moderator, password):  # noqa: F811
+def test_an_incident_from_the_virality_trigger_to_its_review(new_page, screenshot, org, hr, moderator, password):
     incident = _viral_incident(org, hr)
 
     page = new_page({"width": 1366, "height": 900})
@@ -109,7 +108,7 @@ def test_an_incident_from_the_virality_trigger_to_its_review(new_page, screensho
     screenshot(phone, "incident-phone")
 
 
-def test_hr_writes_the_plan_with_every_error_shown_at_once(new_page, screenshot, org, hr, password):  # noqa: F811
+def test_hr_writes_the_plan_with_every_error_shown_at_once(new_page, screenshot, org, hr, password):
     lead = member(org, name="Lena Lead")
     page = new_page({"width": 1366, "height": 900})
     _sign_in(page, hr, password)

@@ -17,13 +17,15 @@ from .services.courses import frozen_content
 BENCH_TITLE = "Bench course: posting about work"
 LESSONS = "# Why it matters\n\nPost with care.\n\n# Case study: the whiteboard\n\nCheck the background.\n"
 
+# members are picked by (id x 37) mod 100: spread over any run of consecutive ids (plain id mod 100 can put
+# twenty new members all above the cut)
 COMPLETIONS_SQL = """
 INSERT INTO policies_coursecompletion
     (organization_id, course_id, version_id, user_id, user_email, user_name, content_sha256, cycle, via, score,
      completed_at)
 SELECT m.organization_id, %s, %s, m.user_id, u.email, u.full_name, %s, 0, 'course', 100, now()
 FROM "{memberships}" m JOIN "{users}" u ON u.id = m.user_id
-WHERE m.organization_id = %s AND m.is_active AND (m.id %% 100) < %s
+WHERE m.organization_id = %s AND m.is_active AND ((m.id * 37) %% 100) < %s
 ON CONFLICT (organization_id, version_id, user_id, cycle) DO NOTHING
 """
 
@@ -31,7 +33,7 @@ ASSIGNMENTS_SQL = """
 INSERT INTO policies_courseassignment
     (organization_id, course_id, user_id, cycle, due_on, source, reason, assigned_at, completion_id, completed_at)
 SELECT m.organization_id, %s, m.user_id, 0,
-       CASE WHEN (m.id %% 100) >= 100 - %s THEN %s::date ELSE %s::date END,
+       CASE WHEN ((m.id * 37) %% 100) >= 100 - %s THEN %s::date ELSE %s::date END,
        'everyone', '', now(), c.id, c.completed_at
 FROM "{memberships}" m
 LEFT JOIN policies_coursecompletion c

@@ -63,7 +63,8 @@ FOCUS_RINGS = """() => {
     link: 'main a[href]', summary: 'summary'};
   const problems = [];
   for (const [kind, selector] of Object.entries(kinds)) {
-    const el = [...document.querySelectorAll(selector)].find((e) => e.checkVisibility() && e.offsetParent !== null && !e.disabled);
+    const el = [...document.querySelectorAll(selector)]
+      .find((e) => e.checkVisibility() && e.offsetParent !== null && !e.disabled);
     if (!el) continue;
     el.focus({focusVisible: true});
     const style = getComputedStyle(el);

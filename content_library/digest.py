@@ -1,5 +1,6 @@
 """The weekly digest: new content for each member's team, with one-click share links into the app."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from advocacy.core import mail
 from advocacy.tenancy.context import organization_scope
@@ -17,6 +19,31 @@ from .models import DigestSend, MemberPreference
 from .networks import Network
 
 MAX_ITEMS = 8
+
+# Sections other apps add to the digest (recognition's new badges, ...), registered from their AppConfig.ready
+# with register_section("<app>.<module>.<function>"), so this module never imports them. A section is
+# f(*, organization, membership, since) -> DigestSection | None, called inside the transaction that records the
+# member's digest for the week: a section that marks what it announced commits (or rolls back) with that record,
+# so each thing is announced once. A member with no new content still gets the digest when a section has news.
+_SECTIONS: list[str] = []
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    title: str
+    lines: tuple[str, ...]  # plain text, escaped in the HTML
+    url: str = ""  # absolute; shown as "link_label"
+    link_label: str = ""
+
+
+def register_section(path: str) -> None:
+    if path not in _SECTIONS:
+        _SECTIONS.append(path)
+
+
+def _sections(organization, membership, since) -> list[DigestSection]:
+    found = (import_string(path)(organization=organization, membership=membership, since=since) for path in _SECTIONS)
+    return [section for section in found if section]
 
 
 def week_start(day=None):
@@ -65,7 +92,8 @@ def _send_weekly_digest(organization, today) -> int:
                 .prefetch_related("hashtags")
                 .order_by("-publish_at")[:MAX_ITEMS]
             )
-            if not items:
+            sections = _sections(organization, membership, since)
+            if not items and not sections:
                 continue
             base = settings.SITE_URL
             rows = []
@@ -82,12 +110,15 @@ def _send_weekly_digest(organization, today) -> int:
                 "organization": organization,
                 "user": membership.user,
                 "rows": rows,
+                "sections": sections,
                 "preferences_url": base + reverse("content_preferences", kwargs={"org_slug": organization.slug}),
                 "feed_url": base + reverse("content_feed", kwargs={"org_slug": organization.slug}),
             }
             digest = mail.Mail(
                 to=membership.user.email,
-                subject=f"{organization.name}: {len(items)} new to share this week",
+                subject=f"{organization.name}: {len(items)} new to share this week"
+                if items
+                else f"{organization.name}: your week",
                 body=mail.render_text("content_library/email/digest.txt", context),
                 html=render_to_string("content_library/email/digest.html", context),
                 kind="digest",

@@ -83,3 +83,9 @@ class RecognitionConfig(AppConfig):
         url_kwargs="tests.recognition.url_kwargs.MAKERS",
         scale_steps=("recognition.scale.generate_points",),
     )
+
+    def ready(self):
+        # the weekly digest (content_library) announces new badges: a section it calls, registered by name
+        from content_library import digest
+
+        digest.register_section("recognition.digest.badges_section")

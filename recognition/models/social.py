@@ -58,7 +58,8 @@ class Badge(TenantModel):
 
 
 class BadgeAward(TenantModel):
-    """A member holds a badge (once). `seen_at` is empty until they have seen the notice that announced it."""
+    """A member holds a badge (once). `seen_at` is empty until they have seen the notice that announced it in the
+    product, `digest_announced_at` until a weekly digest announced it."""
 
     badge = models.ForeignKey(Badge, on_delete=models.CASCADE, db_constraint=False, related_name="awards")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -68,6 +69,8 @@ class BadgeAward(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     seen_at = models.DateTimeField(null=True, blank=True)
+    # when the weekly digest announced it (empty: not yet); a digest announces each award once
+    digest_announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-awarded_at", "-id"]

@@ -10,6 +10,7 @@ from .badges import (
     badge_award_by_hand,
     badge_create,
     badge_notices_seen,
+    badges_announce_in_digest,
     badges_ensure_built_in,
     badges_evaluate,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "badge_award_by_hand",
     "badge_create",
     "badge_notices_seen",
+    "badges_announce_in_digest",
     "badges_ensure_built_in",
     "badges_evaluate",
     "kudos_give",

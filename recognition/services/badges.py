@@ -5,6 +5,7 @@ awarding run (idempotent: one award per badge and member, a unique key), and by 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -240,3 +241,32 @@ def badge_award_by_hand(*, organization, actor, badge: Badge, user, note: str) -
 def badge_notices_seen(*, organization, actor) -> int:
     """The member has seen the notices of their new badges."""
     return BadgeAward.objects.filter(user=actor, seen_at__isnull=True).update(seen_at=timezone.now())
+
+
+# a weekly digest announces awards of up to four weeks back (a missed or skipped week still gets them), never
+# older ones: a new installation does not announce a member's whole history
+DIGEST_LOOKBACK = timedelta(weeks=4)
+
+
+def badges_announce_in_digest(*, organization, user, now=None) -> list[BadgeAward]:
+    """The member's active badges that no digest has announced yet (awarded within DIGEST_LOOKBACK), oldest
+    first, marked as announced. Called inside the transaction that records the member's weekly digest, so a
+    digest that is not sent announces nothing, and the next one does not announce them again."""
+    now = now or timezone.now()
+    awards = list(
+        BadgeAward.objects.select_for_update(of=("self",))
+        .filter(
+            organization=organization,
+            user=user,
+            badge__is_active=True,
+            digest_announced_at__isnull=True,
+            awarded_at__gte=now - DIGEST_LOOKBACK,
+        )
+        .select_related("badge")
+        .order_by("awarded_at", "id")
+    )
+    if awards:
+        BadgeAward.objects.filter(organization=organization, pk__in=[a.pk for a in awards]).update(
+            digest_announced_at=now
+        )
+    return awards
